@@ -1,0 +1,102 @@
+// crm check: every file valid, every link resolving, conflicts listed.
+// Problems go to stdout as PATH:LINE:COL: message (like a compiler), one per line.
+#include <algorithm>
+#include <iostream>
+#include <tuple>
+
+#include "cmd/records.hpp"
+#include "model/error.hpp"
+
+namespace crm {
+
+namespace {
+
+struct Finding {
+  std::string where;
+  std::string message;
+  bool conflict = false;
+};
+
+void check_links(const Index& index, const RecordFile& f, std::vector<Finding>& out) {
+  const TypeSpec& type = *f.record.type;
+  for (const auto& fs : type.fields) {
+    std::string n(fs.name);
+    if (!f.record.data.contains(n)) continue;
+    const Json& v = f.record.data[n];
+    auto check_one = [&](const Json& id, const std::string& ptr) {
+      if (!id.is_string() || !valid_id(id.get<std::string>())) return;
+      auto e = index.get(id.get<std::string>());
+      Problem p{ptr, ""};
+      if (!e) out.push_back({f.where(p), n + ": links to " + id.get<std::string>() + ", which does not exist"});
+      else if (e->type && e->type->name != fs.ref_type)
+        out.push_back({f.where(p), n + ": links to a " + std::string(e->type->name) + ", not a " + std::string(fs.ref_type)});
+    };
+    if (fs.kind == Kind::Ref) check_one(v, "/" + n);
+    if (fs.kind == Kind::Refs && v.is_array())
+      for (size_t i = 0; i < v.size(); ++i) check_one(v[i], "/" + n + "/" + std::to_string(i));
+  }
+  if (f.record.data.contains("conflicts") && f.record.data["conflicts"].is_object())
+    for (auto it = f.record.data["conflicts"].begin(); it != f.record.data["conflicts"].end(); ++it)
+      out.push_back({f.where({"/conflicts/" + it.key(), ""}),
+                     "conflict: " + it.key() + " was changed differently on two sides; set it to resolve", true});
+}
+
+void run_check(Context& ctx) {
+  Repository& repo = ctx.repo();
+  Index index(repo, false, ctx.quiet);
+  std::vector<Finding> found;
+  // The index holds every file's parse result; only files with problems or links are re-read.
+  repo.scan([&](const FileStamp& fs) {
+    if (!valid_id(fs.id)) {
+      found.push_back({fs.path, "the file name is not a record id (8 to 32 of 0-9 and a-z)"});
+      return;
+    }
+    if (fs.path != Repository::relative_path(*fs.type, fs.id)) {
+      found.push_back({fs.path, "the file is in the wrong folder; move it to " + Repository::relative_path(*fs.type, fs.id)});
+      return;
+    }
+    auto e = index.get(fs.id);
+    if (e && e->error.empty()) {
+      auto problems = validate_record(*fs.type, repo.config(), e->data);
+      bool conflicts = e->data.contains("conflicts");
+      bool links = !linked_ids(*fs.type, e->data).empty();
+      if (problems.empty() && !conflicts && !links) return;
+    }
+    try {
+      RecordFile f = repo.load(*fs.type, fs.id);
+      for (const auto& p : f.problems) found.push_back({f.where(p), p.message});
+      check_links(index, f, found);
+    } catch (const Error& err) {
+      found.push_back({"", err.what()});
+    }
+  });
+  // Files in path order, each file's problems in line order.
+  auto key = [](const Finding& f) {
+    size_t c2 = f.where.rfind(':'), c1 = c2 == std::string::npos ? c2 : f.where.rfind(':', c2 - 1);
+    if (c1 == std::string::npos) return std::make_tuple(f.where, 0L, 0L);
+    return std::make_tuple(f.where.substr(0, c1), std::atol(f.where.c_str() + c1 + 1), std::atol(f.where.c_str() + c2 + 1));
+  };
+  std::stable_sort(found.begin(), found.end(), [&](const Finding& a, const Finding& b) { return key(a) < key(b); });
+  size_t invalid = 0, conflicts = 0;
+  for (const auto& f : found) {
+    std::cout << (f.where.empty() ? "" : f.where + ": ") << f.message << "\n";
+    (f.conflict ? conflicts : invalid)++;
+  }
+  if (found.empty()) {
+    ctx.say("crm: " + std::to_string(index.count(nullptr)) + " records, all valid");
+    return;
+  }
+  if (invalid) fail(Failure::Invalid, std::to_string(invalid) + " problem(s)" + (conflicts ? " and " + std::to_string(conflicts) + " conflict(s)" : ""),
+                    "fix the files named above by hand or with `crm edit`");
+  fail(Failure::Conflict, std::to_string(conflicts) + " conflict(s) left by merges",
+       "set each field named above (`crm TYPE set REF FIELD=VALUE`) to resolve it");
+}
+
+}  // namespace
+
+void register_check(CLI::App& app, Context& ctx) {
+  auto* c = app.add_subcommand("check", "validate every file and link; list merge conflicts");
+  c->callback([&ctx] { run_check(ctx); });
+}
+
+}  // namespace crm

@@ -1,0 +1,49 @@
+// What every command shares: global options, the repository, output style.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "render/output.hpp"
+#include "store/repository.hpp"
+
+namespace crm {
+
+struct Context {
+  std::string dir;          // -C
+  std::string format_name;  // --format
+  bool json = false;        // --json
+  std::string color = "auto";
+  bool quiet = false;
+  bool verbose = false;
+  std::string message;  // -m on mutating commands
+
+  Repository& repo();  // discovered on first use
+  Format format(Format fallback) const;
+  Style style() const;
+  bool use_color() const;
+  bool stdout_tty() const;
+  // Human messages: stderr, silenced by -q.
+  void say(const std::string& text) const;
+  void warn(const std::string& text) const;
+
+ private:
+  std::optional<Repository> repo_;
+};
+
+// Command groups register themselves on the app (one file each, like git's builtins).
+void register_init(CLI::App& app, Context& ctx);
+void register_records(CLI::App& app, Context& ctx);
+void register_show(CLI::App& app, Context& ctx);
+void register_edit(CLI::App& app, Context& ctx);
+void register_history(CLI::App& app, Context& ctx);
+void register_check(CLI::App& app, Context& ctx);
+void register_reindex(CLI::App& app, Context& ctx);
+void register_search(CLI::App& app, Context& ctx);
+
+// Read all of stdin (for `-` arguments).
+std::string read_stdin();
+
+}  // namespace crm

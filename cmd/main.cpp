@@ -1,0 +1,165 @@
+// crm: the command table, global options, and the one place where failures
+// become exit codes (0 ok, 1 runtime, 2 usage, 3 not found/ambiguous,
+// 4 invalid data, 5 conflict or lock busy).
+#include <unistd.h>
+#include <xapian.h>
+
+#include <cstdio>
+#include <algorithm>
+#include <iostream>
+#include <vector>
+
+#include "cmd/context.hpp"
+#include "model/error.hpp"
+
+namespace crm {
+
+Repository& Context::repo() {
+  if (!repo_) {
+    repo_ = Repository::discover(dir);
+    if (verbose) {
+      repo_->on_note([](const std::string& text) { std::cerr << "crm: " << text << "\n"; });
+      repo_->note("repository " + repo_->root());
+    }
+  }
+  return *repo_;
+}
+
+Format Context::format(Format fallback) const {
+  if (json) return Format::Json;
+  if (!format_name.empty()) return parse_format(format_name);
+  return fallback;
+}
+
+bool Context::stdout_tty() const { return isatty(STDOUT_FILENO); }
+
+bool Context::use_color() const {
+  if (color == "always") return true;
+  if (color == "never") return false;
+  if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return false;
+  return stdout_tty();
+}
+
+Style Context::style() const {
+  Style s;
+  s.color = use_color();
+  if (stdout_tty()) {
+    s.width = 100;
+    if (const char* cols = std::getenv("COLUMNS"); cols && std::atoi(cols) > 20) s.width = static_cast<size_t>(std::atoi(cols));
+  }
+  return s;
+}
+
+void Context::say(const std::string& text) const {
+  if (!quiet) std::cerr << text << "\n";
+}
+void Context::warn(const std::string& text) const { std::cerr << "crm: warning: " << text << "\n"; }
+
+std::string read_stdin() {
+  std::string s, line;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) s.append(buf, n);
+  return s;
+}
+
+}  // namespace crm
+
+int main(int argc, char** argv) {
+  using namespace crm;
+  Context ctx;
+  CLI::App app{"crm: customer relationships in plain YAML files in a git repository", "crm"};
+  app.set_version_flag("--version", std::string("crm ") + CRM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("-C", ctx.dir, "run as if started in DIR (default: $CRM_REPO, else the enclosing repository)")
+      ->type_name("DIR");
+  app.add_option("--format", ctx.format_name, "output format: " + format_names())
+      ->type_name("FORMAT")
+      ->check([](const std::string& v) {
+        try {
+          parse_format(v);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string("unknown format '") + v + "'; formats are: " + format_names();
+        }
+      });
+  app.add_flag("--json", ctx.json, "same as --format json");
+  app.add_option("--color", ctx.color, "colour: auto, always, never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-q,--quiet", ctx.quiet, "no messages on stderr except errors");
+  app.add_flag("-v,--verbose", ctx.verbose, "more messages on stderr");
+  app.footer("Run 'crm COMMAND --help' for a command's options, and 'man crm' for the whole manual.\n"
+             "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or ambiguous, 4 invalid data, 5 conflict or busy.");
+
+  register_init(app, ctx);
+  register_records(app, ctx);
+  register_show(app, ctx);
+  register_edit(app, ctx);
+  register_history(app, ctx);
+  register_check(app, ctx);
+  register_reindex(app, ctx);
+  register_search(app, ctx);
+
+  // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
+  CLI::App* level = &app;
+  std::string path = "crm";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-C" || a == "--format" || a == "--color") {
+      ++i;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    auto subs = level->get_subcommands([](const CLI::App*) { return true; });
+    if (subs.empty()) break;  // a command's own arguments from here on
+    auto known = level->get_subcommands([&a](const CLI::App* sub) { return sub->get_name() == a; });
+    if (known.empty()) {
+      std::cerr << "crm: '" << a << "' is not a " << path << " command\nhint: run '" << path
+                << " --help' for the list of commands\n";
+      return static_cast<int>(Failure::Usage);
+    }
+    level = known.front();
+    path += " " + a;
+  }
+  // A query may start with '-' (Lunr's "prohibited"): after `search` or `list`, a word that is not one
+  // of the command's options is the query, so `crm search -stage:lost` works without `--`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (path == "crm search" || (path.size() > 5 && path.substr(path.size() - 5) == " list")) {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--") break;
+      if (a.size() > 1 && a[0] == '-' && a[1] != '-' && !level->get_option_no_throw(a.substr(0, 2)) &&
+          !app.get_option_no_throw(a.substr(0, 2))) {
+        args.insert(args.begin() + static_cast<long>(i), "--");
+        break;
+      }
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "crm: " << e.what() << "\n";
+    std::cerr << "hint: run 'crm --help' or 'crm COMMAND --help'\n";
+    return static_cast<int>(Failure::Usage);
+  } catch (const Error& e) {
+    std::cerr << "crm: " << e.what() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    return e.exit_code();
+  } catch (const Xapian::Error& e) {
+    std::cerr << "crm: index: " << e.get_description() << "\n";
+    std::cerr << "hint: `crm reindex` rebuilds the index from the files\n";
+    return static_cast<int>(Failure::Runtime);
+  } catch (const std::exception& e) {
+    std::cerr << "crm: " << e.what() << "\n";
+    return static_cast<int>(Failure::Runtime);
+  }
+  return 0;
+}

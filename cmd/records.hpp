@@ -1,0 +1,21 @@
+// Pieces the record commands share with `crm show` and `crm edit`.
+#pragma once
+#include "cmd/context.hpp"
+#include "index/index.hpp"
+#include "store/transaction.hpp"
+
+namespace crm {
+
+// {"id", "type", fields...}: the record as programs see it.
+Json record_json(const TypeSpec& type, const std::string& id, const Json& data);
+// The full record for REF, read from its file; Error(Invalid) if the file is broken.
+RecordFile load_entry(const Repository& repo, const Entry& e);
+void show_entry(Context& ctx, const Index& index, const Entry& e);
+void check_show_format(const Context& ctx);  // Usage error for formats show cannot print
+// $EDITOR on the record until it is valid or the user gives up. Returns false when unchanged.
+// The editor runs without the lock; the commit checks that nobody changed the file meanwhile.
+bool edit_entry(Context& ctx, const Entry& e);
+// Print what a mutating command changed: ids, or records with --json.
+void print_changed(Context& ctx, const std::vector<Record>& records);
+
+}  // namespace crm

@@ -1,0 +1,158 @@
+// crm show REF: any record, its fields, and the records linked to it
+// (company <-> contacts and deals, manager and direct reports).
+#include <iostream>
+#include <map>
+
+#include "cmd/records.hpp"
+#include "model/error.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+namespace {
+
+std::string describe(const Index& index, const FieldSpec& f, const Json& v) {
+  if (f.kind == Kind::Ref && v.is_string()) {
+    auto e = index.get(v.get<std::string>());
+    return e ? e->title() + "  (" + short_id(e->id) + ")" : v.get<std::string>() + "  (missing)";
+  }
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::vector<std::string> lines_of(const Index& index, const FieldSpec& f, const Json& v) {
+  std::vector<std::string> out;
+  if (!v.is_array()) {
+    if (f.kind == Kind::Custom || f.kind == Kind::Conflicts) {
+      for (auto it = v.begin(); it != v.end(); ++it)
+        out.push_back(it.key() + ": " + (it.value().is_string() ? it.value().get<std::string>() : it.value().dump()));
+      return out;
+    }
+    for (const auto& l : split(describe(index, f, v), '\n')) out.push_back(l);
+    while (!out.empty() && out.back().empty()) out.pop_back();
+    return out;
+  }
+  for (const auto& x : v) {
+    if (f.kind == Kind::Refs) {
+      out.push_back(describe(index, FieldSpec{f.name, Kind::Ref, "", "", f.ref_type}, x));
+    } else if (f.kind == Kind::Addresses && x.is_object()) {
+      std::string label = x.value("label", ""), line;
+      for (const char* k : {"street", "postal_code", "city", "region", "country"})
+        if (x.contains(k) && x[k].is_string()) line += (line.empty() ? "" : ", ") + x[k].get<std::string>();
+      out.push_back((label.empty() ? "" : label + ": ") + line);
+    } else if (f.kind == Kind::StageHistory && x.is_object()) {
+      out.push_back(x.value("at", "") + "  " + x.value("stage", ""));
+    } else if (x.is_object() && x.size() == 1) {
+      out.push_back(x.begin().key() + ": " + item_text(x));
+    } else {
+      out.push_back(x.is_string() ? x.get<std::string>() : x.dump());
+    }
+  }
+  return out;
+}
+
+std::string link_field(const Entry& from, const std::string& id) {
+  if (!from.type) return {};
+  for (const auto& f : from.type->fields) {
+    std::string n(f.name);
+    if (!from.data.contains(n)) continue;
+    if (f.kind == Kind::Ref && from.data[n] == id) return n;
+    if (f.kind == Kind::Refs && from.data[n].is_array())
+      for (const auto& x : from.data[n])
+        if (x == id) return n;
+  }
+  return {};
+}
+
+}  // namespace
+
+void check_show_format(const Context& ctx) {
+  Format fmt = ctx.format(Format::Table);
+  if (fmt == Format::Csv || fmt == Format::Tsv || fmt == Format::Markdown)
+    fail(Failure::Usage, "show prints one record: use --format table, json, ndjson, yaml or ids");
+}
+
+void show_entry(Context& ctx, const Index& index, const Entry& e) {
+  RecordFile f = load_entry(ctx.repo(), e);
+  const TypeSpec& type = *e.type;
+  std::vector<Entry> links = index.linking_to(e.id);
+  Format fmt = ctx.format(Format::Table);
+  if (fmt == Format::Ids) {
+    std::cout << e.id << "\n";
+    return;
+  }
+  if (fmt != Format::Table) {
+    Json j = record_json(type, e.id, f.record.data);
+    Json lf = Json::array();
+    for (const auto& l : links)
+      lf.push_back({{"id", l.id}, {"type", std::string(l.type ? l.type->name : "")}, {"title", l.title()},
+                    {"field", link_field(l, e.id)}});
+    j["linked_from"] = lf;
+    render_records(std::cout, fmt == Format::Yaml ? Format::Yaml : fmt == Format::Ndjson ? Format::Ndjson : Format::Json,
+                   {j});
+    return;
+  }
+  bool color = ctx.use_color();
+  auto b = [&](const std::string& s) { return color ? std::string(ansi::bold) + s + ansi::reset : s; };
+  auto d = [&](const std::string& s) { return color ? std::string(ansi::dim) + s + ansi::reset : s; };
+  std::cout << b(f.record.title()) << "  " << d(std::string(type.name) + " " + e.id) << "\n";
+  Json c = canonical(type, f.record.data);
+  for (const auto& fs : type.fields) {
+    std::string n(fs.name);
+    if (n == type.title_field || !c.contains(n)) continue;
+    auto ls = lines_of(index, fs, c[n]);
+    for (size_t i = 0; i < ls.size(); ++i) {
+      std::string label = i == 0 ? n : "";
+      std::cout << "  " << d(label + std::string(label.size() < 14 ? 14 - label.size() : 1, ' ')) << ls[i] << "\n";
+    }
+  }
+  // Records linking here, grouped the way people ask: people at a company, deals, direct reports.
+  std::map<std::string, std::vector<const Entry*>> groups;
+  for (const auto& l : links) {
+    std::string field = link_field(l, e.id);
+    std::string g = field == "reports_to" ? "direct reports"
+                    : field == "parent"   ? "subsidiaries"
+                    : l.type              ? std::string(l.type->folder)
+                                          : "other";
+    groups[g].push_back(&l);
+  }
+  // Org chart neighbours: people with the same manager.
+  std::vector<Entry> peers;
+  if (type.name == "contact" && c.contains("reports_to") && c["reports_to"].is_string()) {
+    std::string manager = c["reports_to"].get<std::string>();
+    for (auto& l : index.linking_to(manager))
+      if (l.id != e.id && link_field(l, manager) == "reports_to") peers.push_back(std::move(l));
+  }
+  for (const auto& p : peers) groups["same manager"].push_back(&p);
+  for (const auto& [g, list] : groups) {
+    std::cout << "\n" << b(g) << " (" << list.size() << ")\n";
+    for (const Entry* l : list) {
+      std::string extra;
+      if (l->type && l->type->name == "deal") {
+        extra = "  " + l->data.value("stage", "");
+        if (l->data.contains("amount")) extra += "  " + (l->data["amount"].is_string() ? l->data["amount"].get<std::string>() : l->data["amount"].dump()) + " " + l->data.value("currency", "");
+      } else if (l->type && l->type->name == "contact") {
+        for (const char* k : {"title", "department"})
+          if (l->data.contains(k) && l->data[k].is_string()) extra += "  " + l->data[k].get<std::string>();
+        if (l->data.contains("roles") && l->data["roles"].is_array())
+          for (const auto& r : l->data["roles"]) extra += "  [" + item_text(r) + "]";
+        if (l->data.contains("phones") && l->data["phones"].is_array() && !l->data["phones"].empty())
+          extra += "  " + item_text(l->data["phones"][0]);
+      }
+      std::cout << "  " << d(short_id(l->id)) << "  " << l->title() << extra << "\n";
+    }
+  }
+}
+
+void register_show(CLI::App& app, Context& ctx) {
+  auto ref = std::make_shared<std::string>();
+  auto* show = app.add_subcommand("show", "show any record by REF, with the records linked to it");
+  show->add_option("REF", *ref, "id, id prefix, email or name")->required();
+  show->callback([&ctx, ref] {
+    check_show_format(ctx);
+    Index index(ctx.repo(), false, ctx.quiet);
+    show_entry(ctx, index, index.resolve(*ref, nullptr));
+  });
+}
+
+}  // namespace crm

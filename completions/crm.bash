@@ -1,0 +1,266 @@
+# bash completion for crm(1)                                  -*- shell-script -*-
+#
+# Install as /usr/share/bash-completion/completions/crm, or source it from
+# ~/.bashrc. Needs nothing but bash; record names come from
+# `crm TYPE list --format tsv`, stage names from the repository's crm.yaml.
+
+# Options of each command, by "command subcommand".
+_crm_party_fields='--email --phone --address --website --owner --lifecycle
+    --source --tag --keep-in-touch --notes --field'
+_crm_contact_fields="--title --department --role --company --reports-to --birthday $_crm_party_fields"
+_crm_company_fields="--domain --industry --employees --parent $_crm_party_fields"
+_crm_deal_fields='--company --contact --owner --stage --amount --currency
+    --probability --close --source --tag --lost-reason --notes --field'
+
+# Field names for `set FIELD=VALUE` and `list --sort FIELD`.
+_crm_contact_names='name title department roles company reports_to birthday emails
+    phones addresses website owner lifecycle source tags keep_in_touch notes'
+_crm_company_names='name domains industry employees parent emails phones
+    addresses website owner lifecycle source tags keep_in_touch notes'
+_crm_deal_names='title company contacts owner stage amount currency
+    probability close source tags lost_reason notes'
+
+_crm_global_opts='-C --format --json --color -q --quiet -v --verbose --version -h --help'
+_crm_formats='table json ndjson csv tsv yaml markdown ids'
+_crm_show_formats='table json ndjson yaml ids'   # show prints one record
+
+# Options that take a value (the next word is not a positional argument).
+_crm_takes_value() {
+    case $1 in
+        -C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|\
+        --at|--reason|--field|--name|--title|--department|--company|\
+        --reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|\
+        --lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|\
+        --domain|--industry|--employees|--parent|--contact|--stage|--amount|\
+        --probability|--close|--lost-reason|--rm-*)
+            return 0 ;;
+    esac
+    return 1
+}
+
+# The crm being completed (as typed, so a crm outside PATH works too).
+_crm_program() {
+    local p=${COMP_WORDS[0]}
+    printf '%s\n' "${p/#\~/$HOME}"
+}
+
+# The repository the command line points at: -C DIR, $CRM_REPO, or the
+# nearest folder upwards holding crm.yaml and .git.
+_crm_root() {
+    local i dir=
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        [[ ${COMP_WORDS[i]} == -C ]] && dir=${COMP_WORDS[i+1]}
+    done
+    dir=${dir/#\~/$HOME}
+    [[ -z $dir ]] && dir=${CRM_REPO:-}
+    if [[ -n $dir ]]; then
+        [[ -f $dir/crm.yaml ]] && printf '%s\n' "$dir"
+        return
+    fi
+    dir=$PWD
+    while [[ -n $dir ]]; do
+        if [[ -f $dir/crm.yaml && -d $dir/.git ]]; then
+            printf '%s\n' "$dir"
+            return
+        fi
+        dir=${dir%/*}
+    done
+    [[ -f /crm.yaml && -d /.git ]] && printf '/\n'
+}
+
+# Keys of a top-level map in crm.yaml (stages:), or items of a list (lifecycle:).
+_crm_setting() {
+    local root
+    root=$(_crm_root)
+    [[ -n $root ]] || return
+    awk -v key="$1" '
+        $0 ~ "^" key ":" { inside = 1; next }
+        inside && /^[^ #]/ { inside = 0 }
+        inside && /^  - / { sub(/^  - */, ""); sub(/ *#.*/, ""); gsub(/"/, ""); print; next }
+        inside && /^  [^ #-]/ { sub(/^  */, ""); sub(/:.*/, ""); gsub(/"/, ""); print }
+    ' "$root/crm.yaml" 2>/dev/null
+}
+
+# Ids and names of records of the given types, those starting with $cur.
+_crm_refs() {
+    local root type id name line c
+    local -a words=()
+    root=$(_crm_root)
+    [[ -n $root ]] || return
+    for type in "$@"; do
+        while IFS=$'\t' read -r id name _; do
+            words+=("$id" "$name")
+        done < <("$(_crm_program)" -C "$root" "$type" list --format tsv 2>/dev/null | tail -n +2)
+    done
+    local lower_cur=${cur,,}
+    for c in "${words[@]}"; do
+        [[ -n $c && ${c,,} == "$lower_cur"* ]] || continue
+        if [[ $c == *[[:space:]\'\"\\\$\`\(\)\&\;\|\<\>\!]* ]]; then
+            printf -v line '%q' "$c"
+            COMPREPLY+=("$line")
+        else
+            COMPREPLY+=("$c")
+        fi
+    done
+}
+
+_crm_words() {
+    local IFS=$' \t\n'
+    COMPREPLY+=($(compgen -W "$1" -- "$cur"))
+}
+
+_crm() {
+    local cur prev cmd= sub= eqkey= i w
+    local -a args=()
+    COMPREPLY=()
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+
+    # bash splits "--format=js" and "stage=pro" at '=': note the key and
+    # complete the value after it.
+    if [[ $cur == = ]]; then
+        eqkey=$prev
+        cur=
+    elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+        eqkey=${COMP_WORDS[COMP_CWORD-2]}
+    fi
+    [[ $eqkey == -* ]] && prev=$eqkey && eqkey=
+
+    # Find the command, the subcommand and the positional arguments so far.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ ${COMP_WORDS[i+1]} == = ]]; then
+            ((i += 2))              # --opt=VALUE or FIELD=VALUE
+            [[ $w == -* ]] || args+=("$w=")
+            continue
+        fi
+        if [[ $w == -* ]]; then
+            _crm_takes_value "$w" && ((i++))
+            continue
+        fi
+        if [[ -z $cmd ]]; then
+            cmd=$w
+        elif [[ -z $sub && $cmd == @(contact|company|deal) ]]; then
+            sub=$w
+        else
+            args+=("$w")
+        fi
+    done
+
+    # Values of options.
+    case $prev in
+        -C)
+            COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+        --format)
+            if [[ $cmd == show || $sub == show ]]; then
+                _crm_words "$_crm_show_formats"
+            else
+                _crm_words "$_crm_formats"
+            fi
+            return ;;
+        --color)
+            _crm_words 'auto always never'; return ;;
+        --company|--parent)
+            _crm_refs company; return ;;
+        --contact|--rm-contact|--reports-to)
+            _crm_refs contact; return ;;
+        --stage)
+            _crm_words "$(_crm_setting stages)"; return ;;
+        --lifecycle)
+            _crm_words "$(_crm_setting lifecycle)"; return ;;
+        --sort)
+            local names=_crm_${cmd}_names
+            [[ $cmd == @(contact|company|deal) ]] && _crm_words "id ${!names}"
+            return ;;
+        *)
+            _crm_takes_value "$prev" && return ;;  # free text: nothing to offer
+    esac
+
+    # The command.
+    if [[ -z $cmd ]]; then
+        if [[ $cur == -* ]]; then
+            _crm_words "$_crm_global_opts"
+        else
+            _crm_words 'init clone contact company deal show edit history check reindex search'
+        fi
+        return
+    fi
+
+    # The subcommand of contact, company and deal.
+    if [[ $cmd == @(contact|company|deal) && -z $sub ]]; then
+        if [[ $cur == -* ]]; then
+            _crm_words '-h --help'
+        elif [[ $cmd == deal ]]; then
+            _crm_words 'add list show edit set rm move'
+        else
+            _crm_words 'add list show edit set rm'
+        fi
+        return
+    fi
+
+    # Options of the (sub)command, and the global ones.
+    if [[ $cur == -* ]]; then
+        local opts=
+        case "$cmd $sub" in
+            'init ')          opts='--remote --currency -m --message' ;;
+            'clone ')         opts='' ;;
+            'show '|'check '|'reindex ') opts='' ;;
+            'search ')       opts='--type --limit --sort --reverse' ;;
+            'edit ')          opts='-m --message' ;;
+            'history ')       opts='--limit' ;;
+            'contact add')    opts="$_crm_contact_fields -m --message" ;;
+            'company add')    opts="$_crm_company_fields -m --message" ;;
+            'deal add')       opts="$_crm_deal_fields -m --message" ;;
+            'contact set')    opts="--name $_crm_contact_fields --add-role --rm-role --add-tag --rm-email
+                                    --rm-phone --rm-address --rm-tag -m --message" ;;
+            'company set')    opts="--name $_crm_company_fields --add-tag --rm-domain
+                                    --rm-email --rm-phone --rm-address --rm-tag -m --message" ;;
+            'deal set')       opts="--title $_crm_deal_fields --add-tag --rm-contact
+                                    --rm-tag -m --message" ;;
+            *' list')         opts='--sort --reverse --limit' ;;
+            *' edit')         opts='-m --message' ;;
+            *' rm')           opts='--force -m --message' ;;
+            'deal move')      opts='--at --reason -m --message' ;;
+        esac
+        _crm_words "$opts $_crm_global_opts"
+        return
+    fi
+
+    # Positional arguments.
+    case "$cmd $sub" in
+        'show '|'edit '|'history ')
+            ((${#args[@]} == 0)) && _crm_refs contact company deal ;;
+        'init ')
+            ((${#args[@]} == 0)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
+        'clone ')
+            ((${#args[@]} == 1)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
+        'deal move')
+            if ((${#args[@]} == 0)); then
+                _crm_refs deal
+            elif ((${#args[@]} == 1)); then
+                _crm_words "$(_crm_setting stages)"
+            fi ;;
+        *' show'|*' edit'|*' rm')
+            ((${#args[@]} == 0)) && _crm_refs "$cmd" ;;
+        *' set')
+            if ((${#args[@]} == 0)); then
+                _crm_refs "$cmd"
+            elif [[ -n $eqkey ]]; then
+                # the value of FIELD=
+                case $eqkey in
+                    stage)                  _crm_words "$(_crm_setting stages)" ;;
+                    lifecycle)              _crm_words "$(_crm_setting lifecycle)" ;;
+                    company|parent)         _crm_refs company ;;
+                    reports_to|reports-to)  _crm_refs contact ;;
+                esac
+            else
+                # FIELD= assignments
+                local names=_crm_${cmd}_names
+                local IFS=$' \t\n'
+                COMPREPLY=($(compgen -S '=' -W "${!names} conflicts" -- "$cur"))
+                compopt -o nospace 2>/dev/null
+            fi ;;
+    esac
+}
+
+complete -F _crm crm

@@ -1,0 +1,268 @@
+# fish completion for crm(1). Install in ~/.config/fish/completions/ or a
+# vendor_completions.d folder. Record names come from
+# `crm TYPE list --format tsv`, stage names from the repository's crm.yaml.
+
+# Options that take a value: the next word is not a command or argument.
+function __crm_takes_value
+    string match -qr -- '^(-C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|--at|--reason|--field|--name|--title|--department|--company|--reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|--lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|--domain|--industry|--employees|--parent|--contact|--stage|--amount|--probability|--close|--lost-reason|--rm-.*)$' -- $argv[1]
+end
+
+# The words of the command line before the cursor that are not options or
+# option values: command, subcommand, arguments.
+function __crm_words
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    for t in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if string match -q -- '-*' $t
+            if not string match -q -- '*=*' $t; and __crm_takes_value $t
+                set skip 1
+            end
+            continue
+        end
+        echo $t
+    end
+end
+
+# True when the command (and subcommand) are these, e.g. `__crm_using deal move`.
+function __crm_using
+    set -l w (__crm_words)
+    test (count $w) -ge (count $argv); or return 1
+    for i in (seq (count $argv))
+        test "$w[$i]" = "$argv[$i]"; or return 1
+    end
+end
+
+function __crm_no_command
+    test (count (__crm_words)) -eq 0
+end
+
+function __crm_no_subcommand
+    set -l w (__crm_words)
+    test (count $w) -eq 1; and contains -- $w[1] contact company deal
+end
+
+# Number of arguments after the (sub)command so far.
+function __crm_nargs
+    set -l w (__crm_words)
+    if contains -- "$w[1]" contact company deal
+        math (count $w) - 2
+    else
+        math (count $w) - 1
+    end
+end
+
+# The repository: -C DIR, $CRM_REPO, or the nearest folder upwards holding
+# crm.yaml and .git.
+function __crm_root
+    set -l tokens (commandline -opc)
+    set -l dir
+    for i in (seq (count $tokens))
+        if test "$tokens[$i]" = -C
+            set dir $tokens[(math $i + 1)]
+        end
+    end
+    test -n "$dir"; or set dir $CRM_REPO
+    if test -n "$dir"
+        set dir (string replace -r '^~' $HOME -- $dir)
+        test -f $dir/crm.yaml; and echo $dir
+        return
+    end
+    set dir $PWD
+    while true
+        if test -f $dir/crm.yaml -a -d $dir/.git
+            echo $dir
+            return
+        end
+        test "$dir" = /; and return
+        set dir (path dirname $dir 2>/dev/null; or dirname $dir)
+    end
+end
+
+# Keys of a map (stages:) or items of a list (lifecycle:) in crm.yaml.
+function __crm_setting
+    set -l root (__crm_root)
+    test -n "$root"; or return
+    awk -v key=$argv[1] '
+        $0 ~ "^" key ":" { inside = 1; next }
+        inside && /^[^ #]/ { inside = 0 }
+        inside && /^  - / { sub(/^  - */, ""); sub(/ *#.*/, ""); gsub(/"/, ""); print; next }
+        inside && /^  [^ #-]/ { sub(/^  */, ""); sub(/:.*/, ""); gsub(/"/, ""); print }
+    ' $root/crm.yaml 2>/dev/null
+end
+
+# Ids and names of records of the given types, each described by the other.
+function __crm_refs
+    set -l root (__crm_root)
+    test -n "$root"; or return
+    set -l crm (commandline -opc)[1]
+    for type in $argv
+        $crm -C $root $type list --format tsv 2>/dev/null | tail -n +2 | while read -l -d \t id name rest
+            printf '%s\t%s\n' "$name" "$type $id" "$id" "$type $name"
+        end
+    end
+end
+
+# For `set`: FIELD= names, and the values of FIELD= for stages, lifecycle and links.
+function __crm_assignments
+    set -l type $argv[1]
+    set -l token (commandline -ct)
+    if string match -q -- '*=*' $token
+        set -l key (string split -m1 = -- $token)[1]
+        switch $key
+            case stage
+                printf "$key=%s\n" (__crm_setting stages)
+            case lifecycle
+                printf "$key=%s\n" (__crm_setting lifecycle)
+            case company parent
+                __crm_refs company | string replace -r '^' "$key="
+            case reports_to reports-to
+                __crm_refs contact | string replace -r '^' "$key="
+        end
+        return
+    end
+    switch $type
+        case contact
+            printf '%s=\n' name title department roles company reports_to birthday emails phones addresses website owner lifecycle source tags keep_in_touch notes conflicts
+        case company
+            printf '%s=\n' name domains industry employees parent emails phones addresses website owner lifecycle source tags keep_in_touch notes conflicts
+        case deal
+            printf '%s=\n' title company contacts owner stage amount currency probability close source tags lost_reason notes conflicts
+    end
+end
+
+complete -c crm -f
+
+# Global options (before or after the command).
+complete -c crm -s C -r -a '(__fish_complete_directories)' -d 'Run as if started in DIR'
+complete -c crm -n 'not __crm_using show; and not __crm_using contact show; and not __crm_using company show; and not __crm_using deal show' -l format -x -a 'table json ndjson csv tsv yaml markdown ids' -d 'Output format'
+complete -c crm -n '__crm_using show; or __crm_using contact show; or __crm_using company show; or __crm_using deal show' -l format -x -a 'table json ndjson yaml ids' -d 'Output format'
+complete -c crm -l json -d 'Same as --format json'
+complete -c crm -l color -x -a 'auto always never' -d 'Colour'
+complete -c crm -s q -l quiet -d 'No messages on stderr except errors'
+complete -c crm -s v -l verbose -d 'More messages on stderr'
+complete -c crm -l version -d 'Print the version'
+complete -c crm -s h -l help -d 'Print help'
+
+# Commands.
+complete -c crm -n __crm_no_command -a init -d 'Create a crm repository'
+complete -c crm -n __crm_no_command -a clone -d 'Clone a crm repository and build its index'
+complete -c crm -n __crm_no_command -a contact -d 'Add, list, show, edit, set and remove contacts'
+complete -c crm -n __crm_no_command -a company -d 'Add, list, show, edit, set and remove companies'
+complete -c crm -n __crm_no_command -a deal -d 'Add, list, show, edit, set, move and remove deals'
+complete -c crm -n __crm_no_command -a show -d 'Show any record, with the records linked to it'
+complete -c crm -n __crm_no_command -a edit -d 'Edit any record in $EDITOR'
+complete -c crm -n __crm_no_command -a history -d 'The git history of a record, field by field'
+complete -c crm -n __crm_no_command -a check -d 'Validate every file and link; list conflicts'
+complete -c crm -n __crm_no_command -a reindex -d 'Rebuild the index from the files'
+complete -c crm -n __crm_no_command -a search -d 'Search every record (Lunr query language)'
+complete -c crm -n '__fish_seen_subcommand_from search' -l type -xa 'contact company deal' -d 'Only this type'
+complete -c crm -n '__fish_seen_subcommand_from search' -l limit -x -d 'At most N results'
+complete -c crm -n '__fish_seen_subcommand_from search' -l sort -x -d 'Sort by a field'
+complete -c crm -n '__fish_seen_subcommand_from search' -l reverse -d 'Reverse the order'
+
+# crm init, crm clone
+complete -c crm -n '__crm_using init; and test (__crm_nargs) -eq 0' -a '(__fish_complete_directories)'
+complete -c crm -n '__crm_using init' -l remote -x -d 'Add this git remote as origin'
+complete -c crm -n '__crm_using init' -l currency -x -a 'EUR USD GBP CHF JPY' -d 'Default currency (ISO 4217)'
+complete -c crm -n '__crm_using init' -s m -l message -x -d 'Commit message'
+complete -c crm -n '__crm_using clone; and test (__crm_nargs) -eq 1' -a '(__fish_complete_directories)'
+
+# crm show, edit, history
+complete -c crm -n '__crm_using show; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
+complete -c crm -n '__crm_using edit; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
+complete -c crm -n '__crm_using edit' -s m -l message -x -d 'Commit message'
+complete -c crm -n '__crm_using history; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
+complete -c crm -n '__crm_using history' -l limit -x -d 'At most N changes'
+
+# crm contact|company|deal SUBCOMMAND
+for type in contact company deal
+    set -l n "__crm_using $type"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a add -d "Add a $type; prints its id"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a list -d "List records"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a show -d "Show a $type with its links"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a edit -d "Edit a $type in \$EDITOR"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a set -d "Change fields of a $type"
+    complete -c crm -n "__crm_no_subcommand; and $n" -a rm -d "Remove a $type (git history keeps it)"
+
+    # REF arguments
+    for sub in show edit set rm
+        complete -c crm -n "__crm_using $type $sub; and test (__crm_nargs) -eq 0" -a "(__crm_refs $type)"
+    end
+    complete -c crm -n "__crm_using $type set; and test (__crm_nargs) -ge 1" -a "(__crm_assignments $type)"
+
+    complete -c crm -n "__crm_using $type list" -l reverse -d 'Reverse the order'
+    complete -c crm -n "__crm_using $type list" -l limit -x -d 'At most N records'
+    complete -c crm -n "__crm_using $type rm" -l force -d 'Remove even if linked, and unlink'
+    for sub in add edit set rm
+        complete -c crm -n "__crm_using $type $sub" -s m -l message -x -d 'Commit message'
+    end
+    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l field -x -d 'Custom field NAME=VALUE'
+    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l tag -x -d 'Tag (repeatable)'
+    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l notes -x -a - -d 'Free text; - reads stdin'
+    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l source -x -d 'Where it came from'
+    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l owner -x -d 'Who in your team owns it'
+    complete -c crm -n "__crm_using $type set" -l add-tag -x -d 'Add a tag'
+    complete -c crm -n "__crm_using $type set" -l rm-tag -x -d 'Remove a tag'
+end
+complete -c crm -n '__crm_no_subcommand; and __crm_using deal' -a move -d 'Move a deal to another stage'
+
+# list --sort FIELD
+complete -c crm -n '__crm_using contact list' -l sort -x -d 'Sort by this field' -a 'id name title department roles company reports_to birthday emails phones addresses website owner lifecycle source tags keep_in_touch notes'
+complete -c crm -n '__crm_using company list' -l sort -x -d 'Sort by this field' -a 'id name domains industry employees parent emails phones addresses website owner lifecycle source tags keep_in_touch notes'
+complete -c crm -n '__crm_using deal list' -l sort -x -d 'Sort by this field' -a 'id title company contacts owner stage amount currency probability close source tags lost_reason notes'
+
+# Fields of contacts and companies
+for type in contact company
+    set -l n "__crm_using $type add; or __crm_using $type set"
+    complete -c crm -n $n -l email -x -d 'Email, LABEL:ADDRESS to label it'
+    complete -c crm -n $n -l phone -x -d 'Phone, LABEL:NUMBER to label it'
+    complete -c crm -n $n -l address -x -d 'Address label=...;street=...;city=...'
+    complete -c crm -n $n -l website -x -d 'Web site'
+    complete -c crm -n $n -l lifecycle -x -a '(__crm_setting lifecycle)' -d 'Lifecycle stage'
+    complete -c crm -n $n -l keep-in-touch -x -a '30d 2w 1m 3m 6m 1y' -d 'Contact cadence'
+    complete -c crm -n "__crm_using $type set" -l name -x -d 'Name'
+    complete -c crm -n "__crm_using $type set" -l rm-email -x -d 'Remove an email'
+    complete -c crm -n "__crm_using $type set" -l rm-phone -x -d 'Remove a phone'
+    complete -c crm -n "__crm_using $type set" -l rm-address -x -d 'Remove an address'
+end
+set -l n '__crm_using contact add; or __crm_using contact set'
+complete -c crm -n $n -l title -x -d 'Job title'
+complete -c crm -n $n -l department -x -d 'Department'
+complete -c crm -n $n -l role -x -a 'buyer decision-maker billing' -d 'Their part in buying (repeatable)'
+complete -c crm -n '__crm_using contact set' -l add-role -x -d 'Add a role'
+complete -c crm -n '__crm_using contact set' -l rm-role -x -d 'Remove a role'
+complete -c crm -n $n -l company -x -a '(__crm_refs company)' -d 'Company they work for'
+complete -c crm -n $n -l reports-to -x -a '(__crm_refs contact)' -d 'Their manager'
+complete -c crm -n $n -l birthday -x -d 'Birthday (YYYY-MM-DD)'
+
+set -l n '__crm_using company add; or __crm_using company set'
+complete -c crm -n $n -l domain -x -d 'Web or mail domain'
+complete -c crm -n $n -l industry -x -d 'Industry'
+complete -c crm -n $n -l employees -x -d 'Number of employees'
+complete -c crm -n $n -l parent -x -a '(__crm_refs company)' -d 'Parent company'
+complete -c crm -n '__crm_using company set' -l rm-domain -x -d 'Remove a domain'
+
+# Fields of deals
+set -l n '__crm_using deal add; or __crm_using deal set'
+complete -c crm -n $n -l company -x -a '(__crm_refs company)' -d 'Customer company'
+complete -c crm -n $n -l contact -x -a '(__crm_refs contact)' -d 'Person involved (repeatable)'
+complete -c crm -n $n -l stage -x -a '(__crm_setting stages)' -d 'Pipeline stage'
+complete -c crm -n $n -l amount -x -d 'Value, a decimal number'
+complete -c crm -n $n -l currency -x -d 'ISO 4217 code'
+complete -c crm -n $n -l probability -x -d 'Win probability 0-100'
+complete -c crm -n $n -l close -x -a 'today tomorrow friday eom eoy "end of month" "next month"' -d 'Expected close date'
+complete -c crm -n $n -l lost-reason -x -d 'Why it was lost'
+complete -c crm -n '__crm_using deal set' -l title -x -d 'What is being sold'
+complete -c crm -n '__crm_using deal set' -l rm-contact -x -a '(__crm_refs contact)' -d 'Remove a contact'
+
+# crm deal move REF STAGE
+complete -c crm -n '__crm_using deal move; and test (__crm_nargs) -eq 0' -a '(__crm_refs deal)'
+complete -c crm -n '__crm_using deal move; and test (__crm_nargs) -eq 1' -a '(__crm_setting stages)'
+complete -c crm -n '__crm_using deal move' -l at -x -a 'now today yesterday' -d 'When it happened'
+complete -c crm -n '__crm_using deal move' -l reason -x -d 'Why it was lost (lost stages only)'
+complete -c crm -n '__crm_using deal move' -s m -l message -x -d 'Commit message'

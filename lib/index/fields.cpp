@@ -1,0 +1,228 @@
+#include "index/fields.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "model/dates.hpp"
+#include "model/record.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+namespace {
+
+SearchKind kind_for(const FieldSpec& f) {
+  switch (f.kind) {
+    case Kind::Line:
+      return f.name == "name" || f.name == "owner" ? SearchKind::Name : SearchKind::Text;
+    case Kind::Text:
+    case Kind::Addresses:
+      return SearchKind::Text;
+    case Kind::Email:
+    case Kind::Emails:
+      return SearchKind::Email;
+    case Kind::Phone:
+    case Kind::Phones:
+      return SearchKind::Phone;
+    case Kind::Ref:
+    case Kind::Refs:
+      return SearchKind::Ref;
+    case Kind::Money:
+    case Kind::Integer:
+    case Kind::Percent:
+      return SearchKind::Number;
+    case Kind::Date:
+    case Kind::DateTime:
+      return SearchKind::Date;
+    default:
+      return SearchKind::Keyword;
+  }
+}
+
+std::string prefix_for(const std::string& name) {
+  std::string p = "X";
+  for (char c : name) p += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : (c == '.' ? '_' : c);
+  return p;
+}
+
+std::string term(const std::string& prefix, const std::string& value) {
+  std::string t = prefix + value;
+  if (t.size() > 240) t.resize(240);
+  return t;
+}
+
+}  // namespace
+
+std::string slot_value(SearchKind kind, const std::string& text) {
+  if (kind == SearchKind::Number) {
+    try {
+      return Xapian::sortable_serialise(std::stod(text));
+    } catch (...) {
+      return {};
+    }
+  }
+  if (kind == SearchKind::Date) {
+    // Datetimes are compared in UTC; dates as they are (a date sorts before its datetimes).
+    if (valid_datetime(text)) return format_datetime(DateTime{parse_moment(text, "date").utc, 0});
+    return text;
+  }
+  return text;
+}
+
+SearchSchema::SearchSchema(const Config& config) {
+  std::map<std::string, size_t> seen;
+  Xapian::valueno next_slot = 10;
+  auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type) {
+    if (seen.count(name)) {
+      auto& f = fields_[seen[name]];
+      if (!flag.empty() && flag != name && std::find(f.aliases.begin(), f.aliases.end(), flag) == f.aliases.end())
+        f.aliases.push_back(flag);
+      return;
+    }
+    SearchField f{name, {}, kind, prefix_for(name), Xapian::BAD_VALUENO, ref_type};
+    std::replace(flag.begin(), flag.end(), '-', '_');
+    if (!flag.empty() && flag != name) f.aliases.push_back(flag);
+    if (kind == SearchKind::Number || kind == SearchKind::Date) f.slot = next_slot++;
+    seen[name] = fields_.size();
+    fields_.push_back(f);
+  };
+  for (const auto& t : record_types())
+    for (const auto& f : t.fields) {
+      if (f.kind == Kind::Custom || f.kind == Kind::Conflicts) continue;
+      if (f.kind == Kind::StageHistory) continue;
+      add(std::string(f.name), kind_for(f), std::string(f.flag), std::string(f.ref_type));
+    }
+  // Custom fields: fields.NAME, also reachable as NAME when no built-in field has that name.
+  for (const auto& [type, list] : config.fields)
+    for (const auto& cf : list) {
+      FieldSpec spec{cf.name, cf.kind, "", "", "", false};
+      std::string name = "fields." + cf.name;
+      add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "");
+    }
+  stems_ = config.language != "none";
+  if (stems_) {
+    try {
+      stemmer_ = Xapian::Stem(config.language);
+    } catch (const Xapian::InvalidArgumentError&) {
+      stems_ = false;  // an unknown language: index words as they are
+    }
+  }
+}
+
+const SearchField* SearchSchema::find(std::string_view name) const {
+  for (const auto& f : fields_) {
+    if (f.name == name) return &f;
+    for (const auto& a : f.aliases)
+      if (a == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string SearchSchema::names() const {
+  std::string r = "type, has, id";
+  for (const auto& f : fields_) r += ", " + (f.aliases.empty() ? f.name : f.aliases.front());
+  return r;
+}
+
+namespace {
+
+void add_words(const SearchSchema& schema, const SearchField& f, const std::string& text, Xapian::Document& doc,
+               Xapian::termpos& pos) {
+  bool stem = f.kind == SearchKind::Text && schema.stems();
+  for (const auto& w : words(text)) {
+    ++pos;
+    doc.add_posting(term(f.prefix, w), pos);
+    doc.add_posting(term("", w), pos);
+    if (stem) {
+      std::string s = schema.stemmer()(w);
+      doc.add_term(term("Z" + f.prefix, s));
+      doc.add_term(term("Z", s));
+    }
+  }
+  pos += 10;  // no phrase spans two values
+}
+
+void index_value(const SearchSchema& schema, const SearchField& f, const Json& v, Xapian::Document& doc,
+                 Xapian::termpos& pos) {
+  if (v.is_null()) return;
+  if (v.is_array()) {
+    for (const auto& x : v) index_value(schema, f, x, doc, pos);
+    return;
+  }
+  if (v.is_object()) {
+    // Addresses and labelled emails/phones: every value, and the label as a word.
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (f.kind == SearchKind::Email || f.kind == SearchKind::Phone) add_words(schema, SearchField{f.name, {}, SearchKind::Keyword, f.prefix}, it.key(), doc, pos);
+      index_value(schema, f, it.value(), doc, pos);
+    }
+    return;
+  }
+  std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+  switch (f.kind) {
+    case SearchKind::Name:
+    case SearchKind::Text:
+      add_words(schema, f, text, doc, pos);
+      break;
+    case SearchKind::Keyword: {
+      std::string k = fold(trim(text));
+      doc.add_term(term(f.prefix, k));
+      add_words(schema, SearchField{f.name, {}, SearchKind::Name, f.prefix}, text, doc, pos);
+      break;
+    }
+    case SearchKind::Email: {
+      std::string e = lower_ascii(trim(text));
+      doc.add_term(term(f.prefix, e));
+      doc.add_term(term("", e));
+      add_words(schema, SearchField{f.name, {}, SearchKind::Name, f.prefix}, e, doc, pos);
+      break;
+    }
+    case SearchKind::Phone: {
+      std::string digits;
+      for (char c : text)
+        if (c >= '0' && c <= '9') digits += c;
+      if (digits.empty()) break;
+      doc.add_term(term(f.prefix, digits));
+      doc.add_term(term("", digits));
+      break;
+    }
+    case SearchKind::Ref:
+      doc.add_term(term(f.prefix, text));
+      break;
+    case SearchKind::Number:
+    case SearchKind::Date: {
+      doc.add_term(term(f.prefix, lower_ascii(text)));
+      std::string sv = slot_value(f.kind, text);
+      if (!sv.empty() && f.slot != Xapian::BAD_VALUENO) doc.add_value(f.slot, sv);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config& config, const Json& data,
+                  Xapian::Document& doc) {
+  (void)config;
+  Xapian::termpos pos = 0;
+  for (auto it = data.begin(); it != data.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "fields" && it.value().is_object()) {
+      for (auto c = it.value().begin(); c != it.value().end(); ++c) {
+        const SearchField* f = schema.find("fields." + c.key());
+        if (!f) continue;
+        index_value(schema, *f, c.value(), doc, pos);
+        doc.add_boolean_term("H" + f->name);
+      }
+      continue;
+    }
+    const FieldSpec* spec = type.field(key);
+    if (!spec) continue;
+    const SearchField* f = schema.find(key);
+    if (!f) continue;
+    index_value(schema, *f, it.value(), doc, pos);
+    const Json& v = it.value();
+    if (!(v.is_null() || ((v.is_array() || v.is_object()) && v.empty()))) doc.add_boolean_term("H" + f->name);
+  }
+}
+
+}  // namespace crm

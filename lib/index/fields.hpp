@@ -1,0 +1,68 @@
+// The index's view of the record schema: for every searchable field, its
+// Xapian term prefix, how its values become terms, and its value slot (for
+// ranges and sorting). Built from the record schema (lib/model/schema.cpp)
+// and crm.yaml's custom fields, so a new field or type needs no code here.
+//
+//   prefix         what it holds
+//   Q<id>          the record's id                 T<type>      its type
+//   D<folder>      its shard folder                H<field>     the field has a value
+//   X<FIELD><t>    a term of FIELD                  <t>          a term of any field
+//   Z...           the stem of either (free text, when crm.yaml's language stems)
+//   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
+//   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 10+ typed fields
+#pragma once
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/config.hpp"
+#include "model/schema.hpp"
+#include "model/yaml.hpp"
+
+namespace crm {
+
+enum class SearchKind {
+  Name,     // words, never stemmed (names)
+  Text,     // words, stemmed in the repository's language
+  Keyword,  // the whole value is one term (tags, stage, currency)
+  Email,    // the whole address, and its words
+  Phone,    // digits only
+  Ref,      // linked record ids; queried by the linked record's name
+  Number,   // value slot, sortable; exact and range queries
+  Date,     // value slot holding ISO text; exact and range queries
+};
+
+struct SearchField {
+  std::string name;                  // field name in the files ("emails", "fields.linkedin")
+  std::vector<std::string> aliases;  // other names a query may use ("email")
+  SearchKind kind;
+  std::string prefix;                // X<NAME>
+  Xapian::valueno slot = Xapian::BAD_VALUENO;
+  std::string ref_type;              // for Ref
+};
+
+class SearchSchema {
+ public:
+  explicit SearchSchema(const Config& config);
+  const SearchField* find(std::string_view name) const;  // by name or alias
+  const std::vector<SearchField>& fields() const { return fields_; }
+  std::string names() const;  // for error messages
+  const Xapian::Stem& stemmer() const { return stemmer_; }
+  bool stems() const { return stems_; }
+
+ private:
+  std::vector<SearchField> fields_;
+  Xapian::Stem stemmer_;
+  bool stems_ = false;
+};
+
+// Index one record's fields into `doc` (terms with positions for text, values for typed fields).
+void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config& config, const Json& data,
+                  Xapian::Document& doc);
+
+// Value-slot text for a typed value: numbers sortable_serialise'd, dates as UTC ISO text.
+std::string slot_value(SearchKind kind, const std::string& text);
+
+}  // namespace crm

@@ -1,0 +1,488 @@
+#include "index/index.hpp"
+
+#include "index/fields.hpp"
+#include "index/freshness.hpp"
+#include "index/query.hpp"
+#include "index/search.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <functional>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "model/error.hpp"
+#include "model/text.hpp"
+#include "store/lock.hpp"
+
+namespace crm {
+
+namespace {
+
+// Term prefixes and value slots: the index schema.
+constexpr const char* kId = "Q";
+constexpr const char* kType = "T";
+constexpr const char* kFolder = "D";
+constexpr const char* kNameWord = "N";
+constexpr const char* kWholeName = "XN";
+constexpr const char* kEmail = "E";
+constexpr const char* kLink = "L";
+constexpr const char* kBroken = "XBROKEN";
+constexpr Xapian::valueno kSlotStamp = 0;
+constexpr Xapian::valueno kSlotTitle = 1;
+constexpr Xapian::valueno kSlotId = 2;
+constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
+constexpr const char* kLayout = "4";
+
+std::string term(const char* prefix, const std::string& value) {
+  std::string t = std::string(prefix) + value;
+  if (t.size() > 240) t.resize(240);  // Xapian's term length limit is 245 bytes
+  return t;
+}
+
+std::string folder_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+Entry entry_from(const Xapian::Document& doc) {
+  Entry e;
+  Json j = Json::parse(doc.get_data(), nullptr, false);
+  if (j.is_discarded()) return e;
+  e.type = find_type(j.value("type", ""));
+  e.id = j.value("id", "");
+  e.path = j.value("path", "");
+  if (j.contains("data")) e.data = j["data"];
+  e.error = j.value("error", "");
+  return e;
+}
+
+}  // namespace
+
+std::string Entry::title() const {
+  if (!type || !data.is_object()) return {};
+  auto it = data.find(std::string(type->title_field));
+  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string short_id(const std::string& id) { return id.substr(0, std::min<size_t>(id.size(), 8)); }
+
+struct Index::State {
+  const Repository& repo;
+  std::string dir;
+  std::string folders_file;
+  bool quiet;
+  std::unique_ptr<Xapian::Database> db;
+  std::unique_ptr<Xapian::WritableDatabase> wdb;  // only while writing
+  Freshness fresh;
+  SearchSchema schema;
+
+  Xapian::Database& read() { return wdb ? *wdb : *db; }
+  const Xapian::Database& read() const { return wdb ? *wdb : *db; }
+
+  void open_writable() {
+    if (wdb) return;
+    db.reset();
+    wdb = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC);
+  }
+
+  Xapian::Document document(const FileStamp& fs) {
+    Xapian::Document doc;
+    Json data = Json::object();
+    data["type"] = std::string(fs.type->name);
+    data["id"] = fs.id;
+    data["path"] = fs.path;
+    doc.add_boolean_term(term(kId, fs.id));
+    doc.add_boolean_term(term(kType, std::string(fs.type->name)));
+    doc.add_boolean_term(term(kFolder, folder_of(fs.path)));
+    doc.add_value(kSlotStamp, stamp_of(fs.st));
+    doc.add_value(kSlotId, fs.id);
+    try {
+      if (!valid_id(fs.id)) fail(Failure::Invalid, fs.path + ": the file name is not a record id (8-32 of 0-9 a-z)");
+      RecordFile rf = repo.parse(*fs.type, fs.id, fs.path, repo.read(fs.path));
+      Record& r = rf.record;
+      std::string title = r.title();
+      doc.add_value(kSlotTitle, fold(title));
+      auto ws = words(title);
+      for (const auto& w : ws) doc.add_boolean_term(term(kNameWord, w));
+      std::string whole;
+      for (const auto& w : ws) whole += (whole.empty() ? "" : " ") + w;
+      if (!whole.empty()) doc.add_boolean_term(term(kWholeName, whole));
+      if (r.data.contains("emails") && r.data["emails"].is_array())
+        for (const auto& e : r.data["emails"]) {
+          std::string t = lower_ascii(item_text(e));
+          if (!t.empty()) doc.add_boolean_term(term(kEmail, t));
+        }
+      for (const auto& id : linked_ids(*fs.type, r.data)) doc.add_boolean_term(term(kLink, id));
+      index_fields(schema, *fs.type, repo.config(), r.data, doc);
+      data["data"] = r.data;
+    } catch (const Error& e) {
+      doc.add_boolean_term(kBroken);
+      doc.add_value(kSlotBroken, "1");
+      data["error"] = e.what();
+    }
+    doc.set_data(data.dump());
+    return doc;
+  }
+
+  // What re-reading a folder would change: files to (re)index, documents to drop.
+  struct FolderPlan {
+    std::vector<FileStamp> files;
+    std::vector<Xapian::docid> gone;
+    bool empty() const { return files.empty() && gone.empty(); }
+  };
+
+  FolderPlan plan_folder(const std::string& folder) {
+    FolderPlan plan;
+    std::map<std::string, std::pair<Xapian::docid, std::string>> indexed;  // id -> (docid, stamp)
+    Xapian::Database& d = read();
+    std::string ft = term(kFolder, folder);
+    for (auto p = d.postlist_begin(ft); p != d.postlist_end(ft); ++p) {
+      Xapian::Document doc = d.get_document(*p);
+      auto t = doc.termlist_begin();
+      t.skip_to(kId);
+      std::string id = t != doc.termlist_end() && (*t).rfind(kId, 0) == 0 ? (*t).substr(1) : "";
+      indexed[id] = {*p, doc.get_value(kSlotStamp)};
+    }
+    size_t slash = folder.find('/');
+    const TypeSpec* type = find_type(folder.substr(0, slash));
+    std::set<std::string> seen;
+    if (type)
+      repo.scan_folder(*type, folder.substr(slash + 1), [&](const FileStamp& fs) {
+        seen.insert(fs.id);
+        auto it = indexed.find(fs.id);
+        if (it == indexed.end() || it->second.second != stamp_of(fs.st)) plan.files.push_back(fs);
+      });
+    for (const auto& [id, v] : indexed)
+      if (!seen.count(id)) plan.gone.push_back(v.first);
+    return plan;
+  }
+
+  void apply(const FolderPlan& plan) {
+    for (const auto& fs : plan.files) wdb->replace_document(term(kId, fs.id), document(fs));
+    for (auto docid : plan.gone) wdb->delete_document(docid);
+  }
+};
+
+Index::Index(const Repository& repo, bool holding_lock, bool quiet)
+    : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders", quiet,
+                                       nullptr, nullptr, Freshness(repo, repo.state_dir() + "/folders"),
+                                       SearchSchema(repo.config())})) {
+  try {
+    refresh(holding_lock);
+  } catch (const Xapian::DatabaseError& e) {
+    // Corrupt, unreadable or from another Xapian version: it is derived data, so start again.
+    if (!quiet) std::fprintf(stderr, "crm: the index was unreadable (%s); rebuilding it\n", e.get_msg().c_str());
+    rebuild(holding_lock);
+  }
+}
+
+Index::~Index() = default;
+
+void Index::refresh(bool holding_lock) {
+  auto& s = *s_;
+  bool exists = std::filesystem::exists(s.dir + "/iamglass");
+  if (exists) {
+    s.db = std::make_unique<Xapian::Database>(s.dir);
+    if (s.db->get_metadata("schema") != kLayout) exists = false;
+  }
+  if (!exists) s.fresh.forget();
+  std::vector<std::string> stale = s.fresh.changed();
+  if (exists && stale.empty()) return;
+
+  // Plan with the reader first: often nothing really changed (a racy stamp).
+  std::vector<std::pair<std::string, State::FolderPlan>> plans;
+  size_t work = 0;
+  if (exists) {
+    for (const auto& f : stale) {
+      auto p = s.plan_folder(f);
+      work += p.files.size() + p.gone.size();
+      if (!p.empty()) plans.emplace_back(f, std::move(p));
+    }
+    if (plans.empty()) {
+      s.fresh.record(stale);
+      s.fresh.save();
+      return;
+    }
+  }
+
+  std::optional<WriteLock> lock;
+  if (!holding_lock) {
+    WriteLock l = WriteLock::try_take(s.repo);
+    if (l.held()) {
+      lock.emplace(std::move(l));
+    } else if (exists) {
+      if (!s.quiet)
+        std::fprintf(stderr, "crm: another crm process is writing; results may miss %zu changed file(s)\n", work);
+      return;
+    } else {
+      lock.emplace(s.repo);  // no index at all yet: wait for the writer
+    }
+  }
+  if (!exists) {
+    s.db.reset();
+    std::filesystem::remove_all(s.dir);
+  }
+  s.open_writable();
+  s.wdb->set_metadata("schema", kLayout);
+  if (!exists) {
+    // Build from scratch, folder by folder, committing in batches.
+    size_t total = 0;
+    s.repo.scan([&](const FileStamp&) { ++total; });
+    bool progress = total > 2000 && !s.quiet && isatty(STDERR_FILENO);
+    if (total > 2000 && !s.quiet) std::fprintf(stderr, "crm: building the index of %zu records\n", total);
+    size_t done = 0, batch = 0;
+    for (const auto& f : stale) {
+      auto p = s.plan_folder(f);
+      s.apply(p);
+      done += p.files.size();
+      batch += p.files.size();
+      if (batch > 5000) {
+        s.wdb->commit();
+        batch = 0;
+      }
+      if (progress) {
+        std::fprintf(stderr, "\rcrm: indexing %zu/%zu", done, total);
+        std::fflush(stderr);
+      }
+    }
+    if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
+  } else {
+    // Plans were made before the lock: make them again now that nobody else writes.
+    for (const auto& f : stale) s.apply(s.plan_folder(f));
+  }
+  s.wdb->commit();
+  s.fresh.record(stale);
+  s.fresh.save();
+  s.repo.note("index: re-read " + std::to_string(stale.size()) + " changed folder(s)");
+  if (!holding_lock) {
+    // A reader gives the write handle back with the lock, so the next writer can open it.
+    s.wdb.reset();
+    s.db = std::make_unique<Xapian::Database>(s.dir);
+  }
+}
+
+void Index::files_changed(const std::vector<std::string>& paths) {
+  auto& s = *s_;
+  s.open_writable();
+  std::set<std::string> folders;
+  for (const auto& p : paths) folders.insert(folder_of(p));
+  for (const auto& f : folders) s.apply(s.plan_folder(f));
+  s.wdb->commit();
+  s.fresh.record({folders.begin(), folders.end()});
+  s.fresh.save();
+}
+
+void Index::rebuild(bool holding_lock) {
+  auto& s = *s_;
+  s.db.reset();
+  s.wdb.reset();
+  std::filesystem::remove_all(s.dir);
+  s.fresh.forget();
+  refresh(holding_lock);
+}
+
+void Index::discard(const Repository& repo) {
+  std::filesystem::remove_all(repo.state_dir() + "/index");
+  std::remove((repo.state_dir() + "/folders").c_str());
+}
+
+std::optional<Entry> Index::get(const std::string& id) const {
+  const auto& d = s_->read();
+  std::string t = term(kId, id);
+  auto p = d.postlist_begin(t);
+  if (p == d.postlist_end(t)) return std::nullopt;
+  return entry_from(d.get_document(*p));
+}
+
+std::vector<Entry> Index::all(const TypeSpec* type, bool with_data) const {
+  const auto& d = s_->read();
+  std::vector<std::pair<std::string, Entry>> rows;
+  auto collect = [&](const std::string& t) {
+    for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p) {
+      Xapian::Document doc = d.get_document(*p, Xapian::DOC_ASSUME_VALID);
+      if (with_data) {
+        rows.emplace_back(doc.get_value(kSlotTitle), entry_from(doc));
+      } else {
+        // Ids and order only: values are cheap, the record's data is not (stored compressed).
+        Entry e;
+        e.type = find_type(t.substr(1));
+        e.id = doc.get_value(kSlotId);
+        if (!doc.get_value(kSlotBroken).empty()) e.error = "unreadable";
+        rows.emplace_back(doc.get_value(kSlotTitle), std::move(e));
+      }
+    }
+  };
+  if (type) collect(term(kType, std::string(type->name)));
+  else
+    for (const auto& t : record_types()) collect(term(kType, std::string(t.name)));
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Entry> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(std::move(r.second));
+  return out;
+}
+
+std::vector<Entry> Index::linking_to(const std::string& id) const {
+  const auto& d = s_->read();
+  std::vector<Entry> out;
+  std::string t = term(kLink, id);
+  for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p) out.push_back(entry_from(d.get_document(*p)));
+  return out;
+}
+
+size_t Index::count(const TypeSpec* type) const {
+  const auto& d = s_->read();
+  if (!type) return d.get_doccount();
+  return d.get_termfreq(term(kType, std::string(type->name)));
+}
+
+std::vector<Entry> Index::find(const std::string& ref_in, const TypeSpec* type, bool exact_wins) const {
+  const auto& d = s_->read();
+  std::string ref = trim(ref_in);
+  std::vector<Entry> out;
+  std::set<std::string> seen;
+  auto accept = [&](const Entry& e) {
+    if (type && e.type != type) return;
+    if (seen.insert(e.id).second) out.push_back(e);
+  };
+  if (ref.empty()) return out;
+  std::string lower = lower_ascii(ref);
+  // 1. ids and id prefixes (4+ characters)
+  if (lower.size() >= 4 && valid_id(lower + std::string(lower.size() < 8 ? 8 - lower.size() : 0, '0'))) {
+    if (auto e = get(lower); e && (!type || e->type == type)) return {*e};
+    std::string prefix = term(kId, lower);
+    int n = 0;
+    for (auto t = d.allterms_begin(prefix); t != d.allterms_end(prefix) && n < 50; ++t, ++n)
+      if (auto e = get((*t).substr(1))) accept(*e);
+  }
+  // 2. emails: an exact email is the answer, whatever names it also resembles
+  if (lower.find('@') != std::string::npos) {
+    std::string t = term(kEmail, lower);
+    for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p) accept(entry_from(d.get_document(*p)));
+    if (!out.empty() && exact_wins) return out;
+  }
+  // 3. names: every word of REF starts a word of the name, in any order
+  auto ws = words(ref);
+  if (!ws.empty()) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& w : ws)
+      parts.emplace_back(Xapian::Query::OP_WILDCARD, term(kNameWord, w), 0, Xapian::Query::WILDCARD_LIMIT_ERROR);
+    Xapian::Query q(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    if (type) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(term(kType, std::string(type->name))));
+    Xapian::Enquire enq(d);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    std::string whole;
+    for (const auto& w : ws) whole += (whole.empty() ? "" : " ") + w;
+    std::vector<Entry> exact, partial;
+    try {
+      Xapian::MSet m = enq.get_mset(0, 200);
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        Xapian::Document doc = it.get_document();
+        Entry e = entry_from(doc);
+        bool is_exact = false;
+        auto t = doc.termlist_begin();
+        for (t.skip_to(kWholeName); t != doc.termlist_end(); ++t) {
+          std::string s = *t;
+          if (s.rfind(kWholeName, 0) != 0) break;
+          if (s == term(kWholeName, whole)) is_exact = true;
+        }
+        (is_exact ? exact : partial).push_back(e);
+      }
+    } catch (const Xapian::WildcardError&) {
+      // too many expansions of a 1-letter word: treat as no name match
+    }
+    if (exact_wins && out.empty() && exact.size() == 1) return exact;
+    for (const auto& e : exact) accept(e);
+    for (const auto& e : partial) accept(e);
+  }
+  return out;
+}
+
+namespace {
+// Text a snippet is cut from: the record's words, title first.
+std::string snippet_text(const Entry& e) {
+  std::string text;
+  std::function<void(const Json&)> add = [&](const Json& v) {
+    if (v.is_string()) text += v.get<std::string>() + " · ";
+    else if (v.is_array() || v.is_object())
+      for (const auto& x : v) add(x);
+  };
+  if (!e.type || !e.data.is_object()) return text;
+  for (auto it = e.data.begin(); it != e.data.end(); ++it) {
+    const FieldSpec* f = e.type->field(it.key());
+    if (it.key() == "created" || it.key() == "stage_history" || (f && (f->kind == Kind::Ref || f->kind == Kind::Refs)))
+      continue;
+    add(it.value());
+  }
+  if (text.size() >= 4) text.resize(text.size() - 4);
+  return text;
+}
+}  // namespace
+
+SearchResult Index::search(const std::string& query, const SearchOptions& o) const {
+  const auto& d = s_->read();
+  QueryBuilder builder(d, s_->schema);
+  // The parser asks the builder which fields exist; a captured lambda cannot be a function pointer.
+  static thread_local const QueryBuilder* current = nullptr;
+  current = &builder;
+  auto clauses = parse_query(query, [](std::string_view f) { return current->knows(f); });
+  Xapian::Query q = clauses.empty() ? Xapian::Query::MatchAll : builder.build(clauses);
+  if (o.type) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(term(kType, std::string(o.type->name))));
+  q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(kBroken));
+  Xapian::Enquire enq(d);
+  enq.set_query(q);
+  if (!o.sort.empty()) {
+    const SearchField* f = s_->schema.find(o.sort);
+    bool title = o.sort == "name" || o.sort == "title";
+    if (!title && (!f || f->slot == Xapian::BAD_VALUENO))
+      fail(Failure::Usage, "--sort: cannot sort by '" + o.sort + "'",
+           "sort by name, title, or a date or number field (amount, close, created, ...)");
+    enq.set_sort_by_value_then_relevance(title ? kSlotTitle : f->slot, o.reverse);
+  } else if (o.by_title) {
+    enq.set_sort_by_value_then_relevance(kSlotTitle, o.reverse);
+  }
+  Xapian::doccount limit = o.limit ? static_cast<Xapian::doccount>(o.limit) : d.get_doccount();
+  Xapian::MSet m = enq.get_mset(0, limit, 100);
+  SearchResult r;
+  r.matches = m.get_matches_estimated();
+  r.notes = builder.notes();
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    Hit h;
+    h.entry = entry_from(it.get_document());
+    h.score = it.get_weight();
+    h.snippet = m.snippet(snippet_text(h.entry), 120, s_->schema.stemmer(), Xapian::MSet::SNIPPET_EXHAUSTIVE, "", "", "…");
+    r.hits.push_back(std::move(h));
+  }
+  if (o.reverse && o.sort.empty() && !o.by_title) std::reverse(r.hits.begin(), r.hits.end());
+  return r;
+}
+
+Entry Index::resolve(const std::string& ref, const TypeSpec* type) const {
+  std::vector<Entry> c = find(ref, type);
+  std::string what = type ? std::string(type->name) : "record";
+  if (c.empty())
+    fail(Failure::NotFound, "no " + what + " matches '" + ref + "'",
+         "use an id (4+ characters), an email, or words of the name; `crm " +
+             (type ? std::string(type->name) : std::string("contact")) + " list` shows what there is");
+  if (c.size() == 1) return c.front();
+  std::string msg = "'" + ref + "' matches " + std::to_string(c.size()) + " " + what + "s:";
+  size_t shown = 0;
+  for (const auto& e : c) {
+    if (++shown > 20) {
+      msg += "\n  ... and " + std::to_string(c.size() - 20) + " more";
+      break;
+    }
+    std::string extra;
+    if (e.data.contains("emails") && e.data["emails"].is_array() && !e.data["emails"].empty())
+      extra = " <" + item_text(e.data["emails"][0]) + ">";
+    msg += "\n  " + short_id(e.id) + "  " + std::string(e.type ? e.type->name : "?") + "  " + e.title() + extra;
+  }
+  fail(Failure::NotFound, msg, "use more of the name, the email, or the id");
+}
+
+}  // namespace crm

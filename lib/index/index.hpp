@@ -1,0 +1,90 @@
+// The Xapian index in .git/crm/index: derived from the record files, never
+// committed, rebuilt or repaired automatically. Every command opens it
+// through Index, which first brings it up to date with the working tree.
+//
+// Schema (the one place it is defined; see index.cpp for the table):
+//   terms   Q<id>  T<type>  D<folder/shard>  N<name word>  XN<whole folded name>
+//           E<email>  L<linked id>  XBROKEN (file that does not parse)
+//   values  0: file stamp (mtime, size, inode, ctime)   1: folded title (sort key)
+//   data    JSON {"type","id","path","data"|"error"}
+//   metadata  "schema": index layout version
+// Freshness: .git/crm/folders holds a hash of each shard folder's file names
+// and stamps; a folder whose hash differs is re-read file by file.
+#pragma once
+#include <xapian.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/repository.hpp"
+
+namespace crm {
+
+struct Entry {
+  const TypeSpec* type = nullptr;
+  std::string id;
+  std::string path;
+  Json data;          // the record's fields (when it parsed)
+  std::string error;  // why the file could not be read, when it did not
+  std::string title() const;
+};
+
+struct SearchOptions {
+  const TypeSpec* type = nullptr;  // only this type
+  size_t limit = 50;               // 0: all
+  std::string sort;                // a field name; empty: relevance (or title when `by_title`)
+  bool by_title = false;
+  bool reverse = false;
+};
+
+struct Hit {
+  Entry entry;
+  double score = 0;
+  std::string snippet;
+};
+
+struct SearchResult {
+  std::vector<Hit> hits;
+  size_t matches = 0;              // estimated number of matches (exact when small)
+  std::vector<std::string> notes;  // for stderr: expansions cut short
+};
+
+class Index {
+ public:
+  // Opens the index and brings it up to date. A writer that holds the
+  // WriteLock passes holding_lock=true; readers take the lock only to
+  // repair, and serve with a warning if another process holds it.
+  Index(const Repository& repo, bool holding_lock, bool quiet = false);
+  ~Index();
+
+  // Candidates for REF (id, id prefix, email, or name words), of `type` when given.
+  // With exact_wins, a unique exact full-name match is the only candidate.
+  std::vector<Entry> find(const std::string& ref, const TypeSpec* type, bool exact_wins = true) const;
+  // Exactly one record for REF, or Error(NotFound) listing candidates.
+  Entry resolve(const std::string& ref, const TypeSpec* type) const;
+  std::optional<Entry> get(const std::string& id) const;
+  // Every record of `type` (all types when null) in title order; without data: ids only.
+  std::vector<Entry> all(const TypeSpec* type, bool with_data = true) const;
+  std::vector<Entry> linking_to(const std::string& id) const;
+  size_t count(const TypeSpec* type) const;
+  // The search language (lib/index/query.hpp). Throws Error(Usage) naming the column of a bad query.
+  SearchResult search(const std::string& query, const SearchOptions& options) const;
+
+  // After a writer changed files: index them now (files given by relative path).
+  void files_changed(const std::vector<std::string>& paths);
+  // Throw everything away and read every file again.
+  void rebuild(bool holding_lock);
+  // Delete the index (the next Index built reads every file).
+  static void discard(const Repository& repo);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+  void refresh(bool holding_lock);
+};
+
+std::string short_id(const std::string& id);
+
+}  // namespace crm

@@ -1,0 +1,311 @@
+#include "index/search.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "model/dates.hpp"
+#include "model/error.hpp"
+#include "model/record.hpp"
+#include "model/schema.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+namespace {
+// Code points, so that one letter is one edit whatever its UTF-8 length.
+std::u32string code_points(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    char32_t cp = len == 1 ? c : c & (0x7f >> len);
+    for (int k = 1; k < len && i + static_cast<size_t>(k) < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    out += cp;
+    i += static_cast<size_t>(len);
+  }
+  return out;
+}
+}  // namespace
+
+int edit_distance(std::string_view a8, std::string_view b8, int limit) {
+  std::u32string a = code_points(a8), b = code_points(b8);
+  int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
+  if (std::abs(la - lb) > limit) return limit + 1;
+  if (la == 0 || lb == 0) return std::max(la, lb);
+  std::vector<std::vector<int>> d(static_cast<size_t>(la + 1), std::vector<int>(static_cast<size_t>(lb + 1)));
+  for (int i = 0; i <= la; ++i) d[i][0] = i;
+  for (int j = 0; j <= lb; ++j) d[0][j] = j;
+  for (int i = 1; i <= la; ++i) {
+    int row_min = limit + 1;
+    for (int j = 1; j <= lb; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      row_min = std::min(row_min, d[i][j]);
+    }
+    if (row_min > limit) return limit + 1;
+  }
+  return d[la][lb];
+}
+
+bool glob_match(std::string_view p, std::string_view t) {
+  size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && p[pi] != '*' && p[pi] == t[ti]) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+namespace {
+
+[[noreturn]] void bad(const Clause& c, const std::string& what) {
+  fail(Failure::Usage, "query: " + what + " at column " + std::to_string(c.column));
+}
+
+Xapian::Query any_of(const std::vector<Xapian::Query>& qs, Xapian::Query::op op = Xapian::Query::OP_OR) {
+  if (qs.empty()) return Xapian::Query::MatchNothing;
+  if (qs.size() == 1) return qs.front();
+  return Xapian::Query(op, qs.begin(), qs.end());
+}
+
+bool unprefixed_start(unsigned char c) { return !(c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+bool QueryBuilder::knows(std::string_view field) const {
+  return field == "type" || field == "has" || field == "id" || schema_.find(field) != nullptr;
+}
+
+Xapian::Query QueryBuilder::build(const std::vector<Clause>& clauses) {
+  std::vector<Xapian::Query> required, optional, prohibited;
+  for (const auto& c : clauses) {
+    Xapian::Query q = clause(c);
+    if (c.boosted) q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, c.boost);
+    // type:, has:, ranges and linked-record fields name sets, not words: unmarked, they narrow
+    // the results (crm's deliberate difference from Lunr, where every unmarked clause is optional).
+    bool filter = c.field == "type" || c.field == "has" || c.range != Clause::Range::None ||
+                  (schema_.find(c.field) && schema_.find(c.field)->kind == SearchKind::Ref);
+    Clause::Presence presence = filter && c.presence == Clause::Presence::Optional ? Clause::Presence::Required : c.presence;
+    switch (presence) {
+      case Clause::Presence::Required: required.push_back(q); break;
+      case Clause::Presence::Optional: optional.push_back(q); break;
+      case Clause::Presence::Prohibited: prohibited.push_back(q); break;
+    }
+  }
+  Xapian::Query base;
+  if (!required.empty()) {
+    base = any_of(required, Xapian::Query::OP_AND);
+    if (!optional.empty()) base = Xapian::Query(Xapian::Query::OP_AND_MAYBE, base, any_of(optional));
+  } else if (!optional.empty()) {
+    base = any_of(optional);
+  } else {
+    base = Xapian::Query::MatchAll;  // only prohibited clauses: everything else
+  }
+  if (!prohibited.empty()) base = Xapian::Query(Xapian::Query::OP_AND_NOT, base, any_of(prohibited));
+  return base;
+}
+
+Xapian::Query QueryBuilder::clause(const Clause& c) {
+  if (c.field == "type") {
+    const TypeSpec* t = find_type(c.term);
+    if (!t) bad(c, "unknown type '" + c.term + "'");
+    return Xapian::Query("T" + std::string(t->name));
+  }
+  if (c.field == "has") {
+    const SearchField* f = schema_.find(c.term);
+    if (!f) bad(c, "has: unknown field '" + c.term + "'");
+    return Xapian::Query("H" + f->name);
+  }
+  if (c.field == "id") return expand(c, "Q", c.term.find('*') == std::string::npos ? c.term + "*" : c.term, 0);
+  if (c.field.empty()) {
+    if (c.phrase) return words(c, "", false);
+    return word(c, "", c.term, schema_.stems());
+  }
+  const SearchField* f = schema_.find(c.field);
+  if (!f) bad(c, "unknown field '" + c.field + "'");
+  switch (f->kind) {
+    case SearchKind::Ref:
+      return ref(c, *f);
+    case SearchKind::Number:
+    case SearchKind::Date:
+      if (c.range == Clause::Range::None) {
+        Clause exact = c;
+        exact.range = Clause::Range::Between;
+        exact.low = exact.high = c.term;
+        return range(exact, *f);
+      }
+      return range(c, *f);
+    case SearchKind::Keyword:
+    case SearchKind::Email: {
+      std::string v = f->kind == SearchKind::Email ? lower_ascii(c.term) : fold(c.term);
+      if (c.phrase) return Xapian::Query(f->prefix + v);
+      if (v.find('*') != std::string::npos || c.edit_distance > 0) return expand(c, f->prefix, v, c.edit_distance);
+      if (db_.term_exists(f->prefix + v)) return Xapian::Query(f->prefix + v);
+      return word(c, f->prefix, v, false);  // a word of a longer value ("key" of "key account")
+    }
+    case SearchKind::Phone: {
+      std::string digits;
+      for (char ch : c.term)
+        if ((ch >= '0' && ch <= '9') || ch == '*') digits += ch;
+      if (digits.find('*') != std::string::npos) return expand(c, f->prefix, digits, 0);
+      if (digits.empty()) return word(c, f->prefix, c.term, false);  // a label: phones:mobile
+      return Xapian::Query(f->prefix + digits);
+    }
+    case SearchKind::Name:
+    case SearchKind::Text:
+      if (c.phrase) return words(c, f->prefix, false);
+      return word(c, f->prefix, c.term, f->kind == SearchKind::Text && schema_.stems());
+  }
+  return Xapian::Query::MatchNothing;
+}
+
+Xapian::Query QueryBuilder::words(const Clause& c, const std::string& prefix, bool stem) {
+  auto ws = crm::words(c.term);
+  if (ws.empty()) bad(c, "no words to search for in '" + c.term + "'");
+  std::vector<Xapian::Query> parts;
+  for (const auto& w : ws) parts.push_back(word(c, prefix, w, stem));
+  if (parts.size() == 1) return parts.front();
+  return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+}
+
+Xapian::Query QueryBuilder::word(const Clause& c, const std::string& prefix, const std::string& raw, bool stem) {
+  std::string w = fold(raw);
+  if (w.find('*') != std::string::npos || c.edit_distance > 0) return expand(c, prefix, w, c.edit_distance);
+  if (db_.term_exists(prefix + w)) {
+    if (!stem) return Xapian::Query(prefix + w);
+  }
+  auto ws = crm::words(w);
+  if (ws.size() > 1) {
+    // "o'brien", "s.l.": the words next to each other.
+    if (db_.term_exists(prefix + w)) return Xapian::Query(prefix + w);
+    std::vector<Xapian::Query> parts;
+    for (const auto& x : ws) parts.emplace_back(prefix + x);
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+  }
+  std::string one = ws.empty() ? w : ws.front();
+  if (!stem) return Xapian::Query(prefix + one);
+  return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(prefix + one),
+                       Xapian::Query("Z" + prefix + schema_.stemmer()(one)));
+}
+
+Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance) {
+  std::vector<Xapian::Query> matches;
+  size_t scanned = 0;
+  bool cut = false;
+  std::string literal = distance > 0 ? std::string() : pattern.substr(0, pattern.find('*'));
+  if (distance > 0 && pattern.find('*') != std::string::npos) bad(c, "a term cannot have both * and ~");
+  if (distance > 0 && distance > 3) bad(c, "edit distance " + std::to_string(distance) + " is too large (at most 3)");
+  // Term ranges to look at: all terms under prefix+literal; for an unprefixed search, skip the
+  // prefixed terms (they start with a capital letter).
+  auto scan = [&](const std::string& from) {
+    std::string start = prefix + literal;
+    for (auto t = db_.allterms_begin(from); t != db_.allterms_end(from); ++t) {
+      if (++scanned > kMaxTermsScanned || matches.size() >= kMaxExpansions) {
+        cut = true;
+        return;
+      }
+      std::string term = *t;
+      if (term.compare(0, start.size(), start) != 0) continue;
+      std::string rest = term.substr(prefix.size());
+      if (prefix.empty() && !rest.empty() && !unprefixed_start(static_cast<unsigned char>(rest[0]))) continue;
+      bool hit = distance > 0 ? edit_distance(rest, pattern, distance) <= distance : glob_match(pattern, rest);
+      if (hit) matches.emplace_back(term);
+    }
+  };
+  if (!prefix.empty() || !literal.empty()) {
+    scan(prefix + literal);
+  } else {
+    // Unprefixed terms start with a digit, a lower-case letter or a non-ASCII byte.
+    for (const char* from : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}) scan(from);
+    for (char ch = 'a'; ch <= 'z'; ++ch) scan(std::string(1, ch));
+    scan("\xc0");
+  }
+  if (cut)
+    notes_.push_back("'" + c.term + "' matched more terms than crm expands (" + std::to_string(kMaxExpansions) +
+                     " terms, " + std::to_string(kMaxTermsScanned) + " looked at); results may be incomplete");
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, matches.begin(), matches.end());
+}
+
+Xapian::Query QueryBuilder::range(const Clause& c, const SearchField& f) {
+  auto bound = [&](const std::string& text) -> std::string {
+    if (f.kind == SearchKind::Number) {
+      if (!valid_money(text.size() && text[0] == '-' ? text.substr(1) : text))
+        bad(c, "'" + text + "' is not a number for " + c.field);
+      return text;
+    }
+    try {
+      return format_date(parse_day(text, c.field));
+    } catch (const Error& e) {
+      bad(c, "'" + text + "' is not a date for " + c.field);
+    }
+  };
+  std::string lo = c.low.empty() ? "" : bound(c.low);
+  std::string hi = c.high.empty() ? "" : bound(c.high);
+  auto num = [](const std::string& v, double toward) {
+    double d = std::stod(v);
+    return toward == 0 ? d : std::nextafter(d, toward);
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  using Q = Xapian::Query;
+  if (f.kind == SearchKind::Number) {
+    switch (c.range) {
+      case Clause::Range::GreaterEqual: return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
+      case Clause::Range::Greater: return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, inf)));
+      case Clause::Range::LessEqual: return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
+      case Clause::Range::Less: return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(lo, -inf)));
+      default:
+        if (lo.empty()) return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(hi, 0)));
+        if (hi.empty()) return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
+        return Q(Q::OP_VALUE_RANGE, f.slot, Xapian::sortable_serialise(num(lo, 0)), Xapian::sortable_serialise(num(hi, 0)));
+    }
+  }
+  // Dates compare as ISO text; "\xff" after a day covers every time on that day.
+  const std::string end_of_day = "\xff";
+  switch (c.range) {
+    case Clause::Range::GreaterEqual: return Q(Q::OP_VALUE_GE, f.slot, lo);
+    case Clause::Range::Greater: return Q(Q::OP_VALUE_GE, f.slot, lo + end_of_day);
+    case Clause::Range::LessEqual: return Q(Q::OP_VALUE_LE, f.slot, lo + end_of_day);
+    case Clause::Range::Less: return Q(Q::OP_VALUE_LE, f.slot, format_date(parse_day(lo, "") - std::chrono::days{1}) + end_of_day);
+    default:
+      if (lo.empty()) return Q(Q::OP_VALUE_LE, f.slot, hi + end_of_day);
+      if (hi.empty()) return Q(Q::OP_VALUE_GE, f.slot, lo);
+      if (hi < lo) bad(c, "the range " + c.low + ".." + c.high + " ends before it starts");
+      return Q(Q::OP_VALUE_RANGE, f.slot, lo, hi + end_of_day);
+  }
+}
+
+Xapian::Query QueryBuilder::ref(const Clause& c, const SearchField& f) {
+  // company:acme means "linked to a company whose name has a word starting with acme" (or that id).
+  std::vector<Xapian::Query> ids;
+  auto ws = crm::words(c.term);
+  std::vector<Xapian::Query> parts;
+  for (const auto& w : ws)
+    parts.emplace_back(Xapian::Query::OP_WILDCARD, "N" + w, kMaxExpansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  if (!parts.empty()) {
+    Xapian::Query q(Xapian::Query::OP_AND, parts.begin(), parts.end());
+    if (!f.ref_type.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query("T" + f.ref_type));
+    Xapian::Enquire enq(db_);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet m = enq.get_mset(0, static_cast<Xapian::doccount>(kMaxExpansions));
+    for (auto it = m.begin(); it != m.end(); ++it) ids.emplace_back(f.prefix + it.get_document().get_value(2));
+  }
+  if (c.term.size() >= 4)
+    for (auto t = db_.allterms_begin("Q" + c.term); t != db_.allterms_end("Q" + c.term) && ids.size() < kMaxExpansions; ++t)
+      ids.emplace_back(f.prefix + (*t).substr(1));
+  return any_of(ids);
+}
+
+}  // namespace crm

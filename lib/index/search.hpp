@@ -1,0 +1,46 @@
+// Lunr clauses -> one Xapian query. Lunr's rules: with no required clause any
+// optional clause may match; with required clauses, optional ones only rank;
+// prohibited clauses remove matches; a query of only prohibited clauses
+// returns everything else. Wildcards and edit distances expand over the
+// term list, with a bounded scan that says when it stopped early.
+#pragma once
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "index/fields.hpp"
+#include "index/query.hpp"
+
+namespace crm {
+
+constexpr size_t kMaxExpansions = 2000;       // terms one wildcard or ~N may become
+constexpr size_t kMaxTermsScanned = 300000;   // terms one wildcard or ~N may look at
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const Xapian::Database& db, const SearchSchema& schema) : db_(db), schema_(schema) {}
+  Xapian::Query build(const std::vector<Clause>& clauses);
+  // Things the user should know (expansions cut short), for stderr.
+  const std::vector<std::string>& notes() const { return notes_; }
+  // Field names a query may use (for the parser's unknown-field check).
+  bool knows(std::string_view field) const;
+
+ private:
+  const Xapian::Database& db_;
+  const SearchSchema& schema_;
+  std::vector<std::string> notes_;
+  Xapian::Query clause(const Clause& c);
+  Xapian::Query words(const Clause& c, const std::string& prefix, bool stem);
+  Xapian::Query word(const Clause& c, const std::string& prefix, const std::string& w, bool stem);
+  Xapian::Query expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance);
+  Xapian::Query range(const Clause& c, const SearchField& f);
+  Xapian::Query ref(const Clause& c, const SearchField& f);
+};
+
+// Optimal string alignment distance (a transposition counts as one edit, as in Lunr), or limit+1.
+int edit_distance(std::string_view a, std::string_view b, int limit);
+// Glob match where '*' matches any run of characters.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+}  // namespace crm

@@ -1,0 +1,41 @@
+// crm.yaml: the repository's settings.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/schema.hpp"
+
+namespace crm {
+
+struct Stage {
+  std::string name;
+  int probability = 0;  // 100: won; 0: lost
+};
+
+struct CustomField {
+  std::string name;
+  Kind kind = Kind::Line;
+};
+
+struct Config {
+  static constexpr int kSchemaVersion = 1;
+  int schema = kSchemaVersion;
+  std::string currency = "EUR";
+  std::string language = "english";
+  std::vector<Stage> stages;
+  std::vector<std::string> lifecycle;
+  std::vector<std::string> note_kinds;
+  std::map<std::string, std::vector<CustomField>> fields;  // record type -> declared custom fields
+
+  static Config defaults(const std::string& currency = "EUR");
+  // Throws Error(Invalid) naming ORIGIN:LINE:COL.
+  static Config parse(const std::string& text, const std::string& origin);
+  std::string emit() const;
+
+  const Stage* stage(const std::string& name) const;
+  const CustomField* custom(const std::string& type, const std::string& name) const;
+  std::string stage_names() const;
+};
+
+}  // namespace crm

@@ -1,0 +1,271 @@
+#include "model/dates.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <optional>
+#include <regex>
+
+#include "model/error.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+using namespace std::chrono;
+
+namespace {
+
+int local_offset_minutes(sys_seconds t) {
+  time_t tt = system_clock::to_time_t(t);
+  struct tm tm {};
+  localtime_r(&tt, &tm);
+  return static_cast<int>(tm.tm_gmtoff / 60);
+}
+
+bool digits_at(std::string_view s, size_t from, size_t n) {
+  if (s.size() < from + n) return false;
+  for (size_t i = from; i < from + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+int number_at(std::string_view s, size_t from, size_t n) {
+  int v = 0;
+  for (size_t i = from; i < from + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+// YYYY-MM-DD, a real calendar day (hand-written: it runs on every record read).
+std::optional<year_month_day> ymd_of(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits_at(s, 0, 4) || !digits_at(s, 5, 2) || !digits_at(s, 8, 2))
+    return std::nullopt;
+  year_month_day d{year{number_at(s, 0, 4)}, month{static_cast<unsigned>(number_at(s, 5, 2))},
+                   day{static_cast<unsigned>(number_at(s, 8, 2))}};
+  if (!d.ok()) return std::nullopt;
+  return d;
+}
+
+struct Clock {
+  int h = 0, m = 0, s = 0;
+};
+
+// H:MM or HH:MM, optionally :SS and a fraction.
+std::optional<Clock> clock_of(std::string_view s) {
+  size_t colon = s.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || !digits_at(s, 0, colon) || !digits_at(s, colon + 1, 2))
+    return std::nullopt;
+  Clock c{number_at(s, 0, colon), number_at(s, colon + 1, 2), 0};
+  size_t rest = colon + 3;
+  if (rest < s.size()) {
+    if (s[rest] != ':' || !digits_at(s, rest + 1, 2)) return std::nullopt;
+    c.s = number_at(s, rest + 1, 2);
+    rest += 3;
+    if (rest < s.size()) {
+      if (s[rest] != '.' || rest + 1 >= s.size() || !digits_at(s, rest + 1, s.size() - rest - 1)) return std::nullopt;
+    }
+  }
+  if (c.h > 23 || c.m > 59 || c.s > 60) return std::nullopt;
+  return c;
+}
+
+[[noreturn]] void bad(std::string_view text, std::string_view what, std::string_view expected) {
+  fail(Failure::Invalid, std::string(what) + ": '" + std::string(text) + "' is not " + std::string(expected),
+       "use an ISO date (2026-12-31) or today, tomorrow, friday, +3d, 2w, next month, end of month");
+}
+
+Days local_day(sys_seconds t) {
+  return floor<days>(t + minutes{local_offset_minutes(t)});
+}
+
+// Local wall-clock time on a day -> instant, using TZ.
+DateTime local_moment(Days d, Clock c) {
+  year_month_day ymd{d};
+  struct tm tm {};
+  tm.tm_year = static_cast<int>(ymd.year()) - 1900;
+  tm.tm_mon = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+  tm.tm_mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  tm.tm_hour = c.h;
+  tm.tm_min = c.m;
+  tm.tm_sec = c.s;
+  tm.tm_isdst = -1;
+  time_t tt = mktime(&tm);
+  sys_seconds t = time_point_cast<seconds>(system_clock::from_time_t(tt));
+  return DateTime{t, local_offset_minutes(t)};
+}
+
+std::optional<Days> relative_day(const std::string& t, Days base) {
+  static const char* weekdays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  static const char* short_weekdays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  year_month_day ymd{base};
+  if (t == "today" || t == "now") return base;
+  if (t == "tomorrow") return base + days{1};
+  if (t == "yesterday") return base - days{1};
+  for (unsigned i = 0; i < 7; ++i) {
+    if (t == weekdays[i] || t == short_weekdays[i]) {
+      unsigned cur = weekday{base}.c_encoding();
+      unsigned ahead = (i + 7 - cur) % 7;
+      return base + days{ahead == 0 ? 7 : ahead};
+    }
+  }
+  if (t == "next week") return base + days{8 - weekday{base}.iso_encoding()};
+  if (t == "next month") return sys_days{(ymd.year() / ymd.month() / 1) + months{1}};
+  if (t == "next year") return sys_days{(ymd.year() + years{1}) / January / 1};
+  if (t == "end of month" || t == "eom") return sys_days{ymd.year() / ymd.month() / last};
+  if (t == "end of week" || t == "eow") return base + days{7 - weekday{base}.iso_encoding()};
+  if (t == "end of year" || t == "eoy") return sys_days{ymd.year() / December / 31};
+  if (t == "start of month" || t == "som") return sys_days{ymd.year() / ymd.month() / 1};
+  static const std::regex rel(R"(([+-]?)([0-9]{1,4})\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|yr|year|years))");
+  std::smatch m;
+  if (std::regex_match(t, m, rel)) {
+    int n = std::stoi(m[2]);
+    if (m[1] == "-") n = -n;
+    char unit = m[3].str()[0];
+    if (unit == 'd') return base + days{n};
+    if (unit == 'w') return base + days{7 * n};
+    if (unit == 'm') {
+      auto r = ymd + months{n};
+      if (!r.ok()) r = r.year() / r.month() / last;
+      return sys_days{r};
+    }
+    auto r = ymd + years{n};
+    if (!r.ok()) r = r.year() / r.month() / last;
+    return sys_days{r};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+DateTime now() {
+  if (const char* fixed = std::getenv("CRM_NOW"); fixed && *fixed) {
+    // Only absolute forms: relative ones would ask for "now" again.
+    std::string t = trim(fixed);
+    if (t.size() < 16 || !ymd_of(std::string_view(t).substr(0, 10)))
+      fail(Failure::Invalid, "CRM_NOW: '" + t + "' is not an ISO date and time", "write it like 2026-11-23T10:00:00Z");
+    return parse_moment(t, "CRM_NOW");
+  }
+  auto t = time_point_cast<seconds>(system_clock::now());
+  return DateTime{t, local_offset_minutes(t)};
+}
+
+Days today() {
+  if (const char* fixed = std::getenv("CRM_NOW"); fixed && *fixed) {
+    DateTime n = now();
+    return floor<days>(n.utc + minutes{n.offset_minutes});
+  }
+  return local_day(time_point_cast<seconds>(system_clock::now()));
+}
+
+bool valid_date(std::string_view iso) { return ymd_of(iso).has_value(); }
+
+bool valid_datetime(std::string_view iso) {
+  if (iso.size() < 17 || iso[10] != 'T' || !ymd_of(iso.substr(0, 10))) return false;
+  std::string_view rest = iso.substr(11), zone;
+  if (rest.back() == 'Z') {
+    zone = rest.substr(rest.size() - 1);
+  } else if (rest.size() > 6 && (rest[rest.size() - 6] == '+' || rest[rest.size() - 6] == '-')) {
+    zone = rest.substr(rest.size() - 6);
+    if (zone[3] != ':' || !digits_at(zone, 1, 2) || !digits_at(zone, 4, 2)) return false;
+    if (number_at(zone, 1, 2) > 23 || number_at(zone, 4, 2) > 59) return false;
+  } else {
+    return false;
+  }
+  std::string_view clock = rest.substr(0, rest.size() - zone.size());
+  return clock.size() >= 5 && clock[2] == ':' && clock_of(clock).has_value();
+}
+
+std::string format_date(Days d) {
+  year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::string format_datetime(const DateTime& t) {
+  auto local = t.utc + minutes{t.offset_minutes};
+  Days d = floor<days>(local);
+  hh_mm_ss<seconds> hms{local - d};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d", format_date(d).c_str(), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  std::string r = buf;
+  if (t.offset_minutes == 0) return r + "Z";
+  int off = t.offset_minutes < 0 ? -t.offset_minutes : t.offset_minutes;
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", t.offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  return r + buf;
+}
+
+Days parse_day(std::string_view text, std::string_view what) {
+  std::string t = lower_ascii(trim(text));
+  if (auto d = ymd_of(t)) return sys_days{*d};
+  if (auto d = relative_day(t, today())) return *d;
+  if (t.size() == 10 && t[4] == '-' && t[7] == '-') bad(text, what, "a real calendar date");
+  bad(text, what, "a date");
+}
+
+DateTime parse_moment(std::string_view text, std::string_view what) {
+  std::string t = trim(text);
+  static const std::regex iso(
+      R"(([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)\s*(Z|[+-][0-9]{2}:?[0-9]{2})?)");
+  std::smatch m;
+  if (std::regex_match(t, m, iso)) {
+    auto d = ymd_of(m[1].str());
+    auto c = clock_of(m[2].str());
+    if (!d || !c) bad(text, what, "a real date and time");
+    if (!m[3].matched) return local_moment(sys_days{*d}, *c);
+    int off = 0;
+    std::string z = m[3].str();
+    if (z != "Z") {
+      std::string digits = z.substr(1);
+      digits.erase(std::remove(digits.begin(), digits.end(), ':'), digits.end());
+      if (std::stoi(digits.substr(0, 2)) > 23 || std::stoi(digits.substr(2, 2)) > 59) bad(text, what, "a valid time zone offset");
+      off = std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2, 2));
+      if (z[0] == '-') off = -off;
+    }
+    sys_seconds local = sys_days{*d} + hours{c->h} + minutes{c->m} + seconds{c->s};
+    return DateTime{local - minutes{off}, off};
+  }
+  // "<day words> [HH:MM]"
+  std::string lower = lower_ascii(t);
+  Clock c{};
+  std::string day_part = lower;
+  size_t sp = lower.rfind(' ');
+  if (sp != std::string::npos) {
+    if (auto cl = clock_of(lower.substr(sp + 1))) {
+      c = *cl;
+      day_part = trim(lower.substr(0, sp));
+    }
+  } else if (auto cl = clock_of(lower)) {
+    return local_moment(today(), *cl);
+  }
+  if (day_part == "now") return now();
+  Days d;
+  if (auto x = ymd_of(day_part)) d = sys_days{*x};
+  else if (auto r = relative_day(day_part, today())) d = *r;
+  else bad(text, what, "a date or time");
+  return local_moment(d, c);
+}
+
+bool valid_period(std::string_view text) {
+  if (text.size() < 2 || text.size() > 5 || text.front() == '0') return false;
+  char unit = text.back();
+  return whole_number(text.substr(0, text.size() - 1), 4, false) &&
+         (unit == 'd' || unit == 'w' || unit == 'm' || unit == 'y');
+}
+
+std::string parse_period(std::string_view text, std::string_view what) {
+  std::string t = lower_ascii(trim(text));
+  static const std::regex re(R"(([0-9]{1,4})\s*(d|days?|w|weeks?|m|months?|y|years?))");
+  std::smatch m;
+  if (!std::regex_match(t, m, re) || std::stoi(m[1]) == 0)
+    fail(Failure::Invalid, std::string(what) + ": '" + std::string(text) + "' is not a period",
+         "write a positive number of days, weeks, months or years: 30d, 2w, 3m, 1y");
+  return std::to_string(std::stoi(m[1])) + m[2].str()[0];
+}
+
+Days add_period(Days d, std::string_view period) {
+  auto r = relative_day("+" + std::string(period), d);
+  return r ? *r : d;
+}
+
+}  // namespace crm

@@ -1,0 +1,47 @@
+// One output interface for every command: a command builds a Listing once
+// (columns for people, records for programs, ids for scripts) and the chosen
+// format renders it. Machine formats (json, ndjson, csv, tsv, yaml, ids) are
+// stable; the table is for people and may change.
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "model/yaml.hpp"
+
+namespace crm {
+
+enum class Format { Table, Json, Ndjson, Csv, Tsv, Yaml, Markdown, Ids };
+
+Format parse_format(const std::string& name);  // throws Usage listing the formats
+std::string format_names();
+
+struct Style {
+  bool color = false;
+  size_t width = 0;  // terminal columns; 0: unlimited
+};
+
+struct Listing {
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<Json> records;  // one per row, for json/ndjson/yaml
+  std::vector<std::string> ids;
+};
+
+void render(std::ostream& out, Format format, const Listing& listing, const Style& style);
+
+// Single values.
+void render_records(std::ostream& out, Format format, const std::vector<Json>& records);
+std::string csv_field(const std::string& s, char sep);
+
+namespace ansi {
+constexpr const char* bold = "\033[1m";
+constexpr const char* dim = "\033[2m";
+constexpr const char* red = "\033[31m";
+constexpr const char* green = "\033[32m";
+constexpr const char* yellow = "\033[33m";
+constexpr const char* cyan = "\033[36m";
+constexpr const char* reset = "\033[0m";
+}  // namespace ansi
+
+}  // namespace crm

@@ -1,0 +1,155 @@
+#include "store/transaction.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "model/error.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+void require_valid(const Repository& repo, const Record& record, const std::string& where) {
+  auto problems = validate_record(*record.type, repo.config(), record.data);
+  if (problems.empty()) return;
+  std::string msg;
+  for (const auto& p : problems) {
+    std::string field = p.pointer.empty() ? "" : p.pointer.substr(1);
+    msg += (msg.empty() ? "" : "\n") + where + (field.empty() ? "" : " (" + field + ")") + ": " + p.message;
+  }
+  fail(Failure::Invalid, msg, "nothing was changed");
+}
+
+Transaction::Transaction(const Repository& repo)
+    : repo_(repo), lock_(repo), index_(std::make_unique<Index>(repo, true)), journal_(repo.state_dir() + "/journal") {
+  repo_.remove_stale_temp_files();
+  recover();
+}
+
+// A previous writer was killed between writing files and committing them: finish its commit.
+void Transaction::recover() {
+  std::string text;
+  try {
+    text = read_file(journal_, kMaxRecordBytes, "journal");
+  } catch (const Error&) {
+    return;  // no journal: the last write finished
+  }
+  // git lock files younger than the journal were taken by the killed writer itself (we hold the
+  // repository lock, so no other crm runs): they are stale.
+  struct stat js;
+  if (::stat(journal_.c_str(), &js) == 0) {
+    std::vector<std::string> locks = {"index.lock", "HEAD.lock"};
+    std::string head = read_file(repo_.git_dir() + "/HEAD", 4096, ".git/HEAD");
+    if (head.rfind("ref: ", 0) == 0) locks.push_back(trim(head.substr(5)) + ".lock");
+    for (const auto& l : locks) {
+      struct stat ls;
+      std::string path = repo_.git_dir() + "/" + l;
+      if (::stat(path.c_str(), &ls) == 0 && ls.st_mtim.tv_sec >= js.st_mtim.tv_sec) {
+        ::unlink(path.c_str());
+        repo_.note("removed .git/" + l + " left by an interrupted crm write");
+      }
+    }
+  }
+  auto lines = split(text, '\n');
+  if (lines.size() < 2 || lines[0] != "crm-journal 1") {
+    std::remove(journal_.c_str());
+    return;
+  }
+  std::string message;
+  for (size_t i = 0; i < lines[1].size(); ++i) {
+    if (lines[1][i] == '\\' && i + 1 < lines[1].size()) {
+      message += lines[1][i + 1] == 'n' ? '\n' : lines[1][i + 1];
+      ++i;
+    } else {
+      message += lines[1][i];
+    }
+  }
+  std::vector<Change> changes;
+  std::vector<std::string> paths;
+  for (size_t i = 2; i < lines.size(); ++i) {
+    const std::string& path = lines[i];
+    if (path.empty() || path.find("..") != std::string::npos) continue;
+    if (repo_.exists(path)) changes.push_back({path, repo_.read(path)});
+    else changes.push_back({path, std::nullopt});
+    if (path.find('/') != std::string::npos) paths.push_back(path);
+  }
+  Git git(repo_.root());
+  std::string id = git.commit(changes, message + "\n\nCommitted by the next crm command after the first was interrupted.");
+  repo_.note("recovered an interrupted write: " + (id.empty() ? "nothing to commit" : id.substr(0, 10)));
+  if (!paths.empty()) index_->files_changed(paths);
+  std::remove(journal_.c_str());
+}
+
+void Transaction::put(const Record& record) {
+  std::string path = Repository::relative_path(*record.type, record.id);
+  require_valid(repo_, record, path);
+  changes_.push_back({path, record_yaml(*record.type, record.data, &repo_.config(), &record.comments)});
+}
+
+void Transaction::remove(const TypeSpec& type, const std::string& id) {
+  changes_.push_back({Repository::relative_path(type, id), std::nullopt});
+}
+
+void Transaction::put_file(const std::string& path, const std::string& content) {
+  changes_.push_back({path, content});
+}
+
+namespace {
+// git's own lock files: a commit now would fail half-way, so stop before writing anything.
+void require_git_unlocked(const Repository& repo) {
+  std::vector<std::string> locks = {"index.lock", "HEAD.lock"};
+  std::string head = read_file(repo.git_dir() + "/HEAD", 4096, ".git/HEAD");
+  if (head.rfind("ref: ", 0) == 0) locks.push_back(trim(head.substr(5)) + ".lock");
+  for (const auto& l : locks)
+    if (::access((repo.git_dir() + "/" + l).c_str(), F_OK) == 0)
+      fail(Failure::Conflict, "git is busy: .git/" + l + " exists; nothing was changed",
+           "wait for the git command that holds it; if none is running, it was left by a crash: remove .git/" + l);
+}
+}  // namespace
+
+std::string Transaction::commit(const std::string& message) {
+  if (changes_.empty()) return {};
+  require_git_unlocked(repo_);
+  // What the files held before, to put back if the commit fails.
+  std::vector<std::optional<std::string>> before;
+  for (const auto& c : changes_) before.push_back(repo_.exists(c.path) ? std::optional(repo_.read(c.path)) : std::nullopt);
+  std::string escaped;  // the message on one line: \n and \\ escaped
+  for (char ch : message) escaped += ch == '\n' ? std::string("\\n") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
+  std::string journal = "crm-journal 1\n" + escaped + "\n";
+  for (const auto& c : changes_) journal += c.path + "\n";
+  write_file_atomic(journal_, journal);
+  for (const auto& c : changes_) {
+    if (c.content) repo_.write_atomic(c.path, *c.content);
+    else repo_.remove(c.path);
+  }
+  std::string id;
+  Git git(repo_.root());
+  std::string head_before = git.head();
+  try {
+    id = git.commit(changes_, message);
+  } catch (const Error& e) {
+    if (git.head() != head_before) {
+      // The commit landed; only refreshing the git index failed. The files are right: keep them.
+      std::remove(journal_.c_str());
+      fail(Failure::Runtime, std::string(e.what()) + " (the commit itself was made)",
+           "run `git reset -q` to refresh git's index so `git status` is truthful");
+    }
+    for (size_t i = 0; i < changes_.size(); ++i) {
+      if (before[i]) repo_.write_atomic(changes_[i].path, *before[i]);
+      else repo_.remove(changes_[i].path);
+    }
+    std::remove(journal_.c_str());
+    throw;
+  }
+  repo_.note(id.empty() ? "nothing to commit" : "committed " + id.substr(0, 10) + " " + message);
+  std::vector<std::string> paths;
+  for (const auto& c : changes_)
+    if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
+  if (!paths.empty()) index_->files_changed(paths);
+  std::remove(journal_.c_str());
+  changes_.clear();
+  return id;
+}
+
+}  // namespace crm

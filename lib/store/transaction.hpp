@@ -1,0 +1,45 @@
+// A writing command's unit of work: take the lock, bring the index up to
+// date, validate everything, then write files atomically, make one commit,
+// and index what changed. Nothing is written before commit().
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/index.hpp"
+#include "store/git.hpp"
+#include "store/lock.hpp"
+#include "store/repository.hpp"
+
+namespace crm {
+
+class Transaction {
+ public:
+  explicit Transaction(const Repository& repo);
+  Index& index() { return *index_; }
+  const Repository& repo() const { return repo_; }
+
+  // Stage a record (validated; throws Error(Invalid) naming fields) or a removal.
+  void put(const Record& record);
+  void remove(const TypeSpec& type, const std::string& id);
+  // Stage any repository file as is (crm.yaml, .gitattributes).
+  void put_file(const std::string& path, const std::string& content);
+
+  // Write, commit with `message`, index. Returns the commit id (empty: nothing changed).
+  // A journal (.git/crm/journal) names the files before they are written, so a
+  // write killed before its commit is committed by the next writer.
+  std::string commit(const std::string& message);
+
+ private:
+  const Repository& repo_;
+  WriteLock lock_;
+  std::unique_ptr<Index> index_;
+  std::vector<Change> changes_;
+  std::string journal_;
+  void recover();
+};
+
+// Throws Error(Invalid) listing the problems of a record about to be written.
+void require_valid(const Repository& repo, const Record& record, const std::string& where);
+
+}  // namespace crm

@@ -1,0 +1,36 @@
+# The installed layout: binary, man pages, completions.
+. "$CRM_TEST_LIB"
+STAGE=${CRM_STAGE:?}
+
+test_case "binary and version"
+run "$STAGE/bin/crm" --version
+expect_rc 0
+expect_out_has "crm "
+
+test_case "man pages render"
+for page in man1/crm.1 man1/crm-contact.1 man1/crm-company.1 man1/crm-deal.1 man1/crm-show.1 man1/crm-edit.1 \
+  man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-init.1 man5/crm.5; do
+  run sh -c "MANWIDTH=80 man -l '$STAGE/share/man/$page' 2>&1 | col -b"
+  expect_rc 0
+  expect_out_has "NAME"
+done
+
+test_case "bash completion completes commands and names"
+new_repo
+crm company add "Acme Iberia" -q >/dev/null
+crm contact add "Ana García" --email ana@acme.example >/dev/null
+run bash -c "
+  PATH='$STAGE/bin':$PATH; source '$STAGE/share/bash-completion/completions/crm'
+  COMP_WORDS=(crm con); COMP_CWORD=1; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+  echo ---
+  COMP_WORDS=(crm contact show An); COMP_CWORD=3; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+"
+expect_rc 0
+expect_out_has "contact"
+expect_out_has "Ana"
+
+test_case "zsh and fish completions are installed"
+[ -s "$STAGE/share/zsh/vendor-completions/_crm" ] && pass || failed "_crm missing"
+[ -s "$STAGE/share/fish/vendor_completions.d/crm.fish" ] && pass || failed "crm.fish missing"
+
+finish
