@@ -42,6 +42,9 @@ void register_history(CLI::App& app, Context& ctx);
 void register_check(CLI::App& app, Context& ctx);
 void register_reindex(CLI::App& app, Context& ctx);
 void register_search(CLI::App& app, Context& ctx);
+void register_log(CLI::App& app, Context& ctx);
+void register_agenda(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

@@ -16,6 +16,8 @@ namespace {
 
 constexpr const char* kErrorMark = "# crm: ";
 
+}  // namespace
+
 int run_editor(const std::string& path) {
   std::string editor;
   if (const char* v = std::getenv("VISUAL"); v && *v) editor = v;
@@ -34,6 +36,8 @@ int run_editor(const std::string& path) {
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
+
+namespace {
 
 std::string strip_errors(const std::string& text) {
   std::string out;

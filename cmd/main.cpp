@@ -100,6 +100,9 @@ int main(int argc, char** argv) {
   register_check(app, ctx);
   register_reindex(app, ctx);
   register_search(app, ctx);
+  register_log(app, ctx);
+  register_agenda(app, ctx);
+  register_export(app, ctx);
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "index/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -55,6 +56,7 @@ struct FieldArgs {
   std::map<std::string, std::vector<std::string>> removals;
   std::vector<std::string> custom;       // --field name=value
   std::vector<std::string> assignments;  // set: FIELD=VALUE
+  std::vector<std::string> parties;      // --for: contacts or a company
 };
 
 void add_field_options(CLI::App* cmd, const TypeSpec& type, FieldArgs& a, bool for_set) {
@@ -77,6 +79,10 @@ void add_field_options(CLI::App* cmd, const TypeSpec& type, FieldArgs& a, bool f
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
+  if (type.name == "task")
+    cmd->add_option("--for", a.parties, "who it is for: a contact or company REF (repeatable)")
+        ->type_name("REF")
+        ->allow_extra_args(false);
   cmd->add_option("--field", a.custom, "custom field NAME=VALUE (declared in crm.yaml); repeatable")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
@@ -147,6 +153,10 @@ void set_custom(const Repository& repo, const TypeSpec& type, Json& data, const 
 std::vector<std::string> apply(const Repository& repo, const Index& index, const TypeSpec& type, Json& data,
                                const FieldArgs& a) {
   std::vector<std::string> changed;
+  for (const auto& p : a.parties) {
+    link_party(data, index.resolve(p, party_types()));
+    changed.push_back("for");
+  }
   for (const auto& [name, vals] : a.values) {
     if (vals.empty()) continue;
     const FieldSpec& f = *type.field(name);
@@ -297,6 +307,9 @@ std::string cell(const Index& index, const FieldSpec* f, const Json& data) {
 
 std::vector<std::string> list_columns(const TypeSpec& type) {
   if (type.name == "contact") return {"name", "emails", "phones", "company", "title"};
+  if (type.name == "note") return {"at", "kind", "title", "contacts", "company", "deal"};
+  if (type.name == "task") return {"due", "title", "contacts", "company", "priority", "owner", "done"};
+  if (type.name == "campaign") return {"name", "status", "channel", "start", "end", "owner"};
   if (type.name == "company") return {"name", "domains", "phones", "owner", "tags"};
   if (type.name == "deal") return {"title", "company", "stage", "amount", "currency", "close", "owner"};
   return {std::string(type.title_field)};
@@ -307,7 +320,24 @@ struct ListOptions {
   std::string sort;
   bool reverse = false;
   size_t limit = 0;
+  bool overdue = false, done = false, all = false;  // tasks
 };
+
+// Which tasks a task list shows: open ones unless --done or --all; --overdue: open and due before now.
+void filter_tasks(std::vector<Entry>& entries, const ListOptions& o) {
+  if (o.overdue && (o.done || o.all)) fail(Failure::Usage, "--overdue lists open tasks; it does not go with --done or --all");
+  if (o.done && o.all) fail(Failure::Usage, "--done and --all do not go together");
+  if (o.all) return;
+  auto now = crm::now().utc;
+  std::erase_if(entries, [&](const Entry& e) {
+    if (!e.error.empty()) return false;
+    bool is_done = e.data.contains("done");
+    if (o.done) return !is_done;
+    if (is_done) return true;
+    if (!o.overdue) return false;
+    return !task_overdue(e.data, now);
+  });
+}
 
 double number_of(const Json& v) {
   if (v.is_number()) return v.get<double>();
@@ -318,6 +348,30 @@ double number_of(const Json& v) {
     }
   }
   return 0;
+}
+
+// --sort FIELD: numbers as numbers, dates as instants, text folded; records without the field last.
+void sort_entries(const Index& index, const TypeSpec& type, std::vector<Entry>& entries, const ListOptions& o) {
+  if (!o.sort.empty()) {
+    std::string key = o.sort;
+    const FieldSpec* f = type.field(key);
+    if (!f && key != "id") fail(Failure::Usage, "--sort: '" + key + "' is not a field of " + std::string(type.name));
+    bool numeric = f && (f->kind == Kind::Money || f->kind == Kind::Integer || f->kind == Kind::Percent);
+    bool temporal = f && (f->kind == Kind::Date || f->kind == Kind::DateTime || f->kind == Kind::When);
+    auto instant = [](const Json& v) {
+      return v.is_string() && valid_when(v.get<std::string>()) ? when_moment(v.get<std::string>()).utc
+                                                               : std::chrono::sys_seconds::max();
+    };
+    std::stable_sort(entries.begin(), entries.end(), [&](const Entry& x, const Entry& y) {
+      if (key == "id") return x.id < y.id;
+      Json a = x.data.contains(key) ? x.data[key] : Json(), b = y.data.contains(key) ? y.data[key] : Json();
+      if (a.is_null() != b.is_null()) return b.is_null() != o.reverse;
+      if (numeric) return number_of(a) < number_of(b);
+      if (temporal) return instant(a) < instant(b);
+      return fold(cell(index, f, x.data)) < fold(cell(index, f, y.data));
+    });
+  }
+  if (o.reverse) std::reverse(entries.begin(), entries.end());
 }
 
 void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
@@ -345,20 +399,17 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
                 }),
                 entries.end());
   if (broken) ctx.warn(std::to_string(broken) + " " + std::string(type.folder) + " file(s) could not be read; run `crm check`");
-  if (!o.sort.empty()) {
-    std::string key = o.sort;
-    const FieldSpec* f = type.field(key);
-    if (!f && key != "id") fail(Failure::Usage, "--sort: '" + key + "' is not a field of " + std::string(type.name));
-    bool numeric = f && (f->kind == Kind::Money || f->kind == Kind::Integer || f->kind == Kind::Percent);
-    std::stable_sort(entries.begin(), entries.end(), [&](const Entry& x, const Entry& y) {
-      if (key == "id") return x.id < y.id;
-      Json a = x.data.contains(key) ? x.data[key] : Json(), b = y.data.contains(key) ? y.data[key] : Json();
-      if (numeric) return number_of(a) < number_of(b);
-      return fold(cell(index, f, x.data)) < fold(cell(index, f, y.data));
-    });
+  if (type.name == "task") filter_tasks(entries, o);
+  // Tasks come in the order they are due, notes newest first, unless --sort says otherwise.
+  ListOptions eff = o;
+  if (eff.sort.empty() && type.name == "task") eff.sort = "due";
+  if (eff.sort.empty() && type.name == "note") {
+    eff.sort = "at";
+    eff.reverse = !eff.reverse;
   }
-  if (o.reverse) std::reverse(entries.begin(), entries.end());
+  sort_entries(index, type, entries, eff);
   if (o.limit && entries.size() > o.limit) entries.resize(o.limit);
+
 
   // Build only what the format prints: records for json/yaml, cells for tables, ids for ids.
   Format fmt = ctx.format(Format::Table);
@@ -379,7 +430,7 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
     std::vector<std::string> row{machine_cells ? e.id : short_id(e.id)};
     for (const auto& c : cols) {
       const FieldSpec* f = type.field(c);
-      std::string v = cell(index, f, e.data);
+      std::string v = f || c != "title" ? cell(index, f, e.data) : e.title();
       if (!machine_cells && f && (f->kind == Kind::Emails || f->kind == Kind::Phones || f->kind == Kind::Domains))
         v = v.substr(0, v.find(", "));
       row.push_back(v);
@@ -503,13 +554,15 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   auto* group = app.add_subcommand(tn, "add, list, show, edit, set and remove " + std::string(type.folder));
   group->require_subcommand(1);
 
-  auto add_args = std::make_shared<FieldArgs>();
-  auto* add = group->add_subcommand("add", "add a " + tn + "; prints its id");
-  add->add_option(std::string(type.title_field) == "name" ? "NAME" : "TITLE", add_args->title,
-                  std::string(type.field(type.title_field)->help))->required();
-  add_field_options(add, type, *add_args, false);
-  add->add_option("-m,--message", ctx.message, "commit message");
-  add->callback([&ctx, &type, add_args] { run_add(ctx, type, *add_args); });
+  if (type.added_by_flags) {
+    auto add_args = std::make_shared<FieldArgs>();
+    auto* add = group->add_subcommand("add", "add a " + tn + "; prints its id");
+    add->add_option(std::string(type.title_field) == "name" ? "NAME" : "TITLE", add_args->title,
+                    std::string(type.field(type.title_field)->help))->required();
+    add_field_options(add, type, *add_args, false);
+    add->add_option("-m,--message", ctx.message, "commit message");
+    add->callback([&ctx, &type, add_args] { run_add(ctx, type, *add_args); });
+  }
 
   auto lo = std::make_shared<ListOptions>();
   auto* list = group->add_subcommand("list", "list " + std::string(type.folder));
@@ -517,6 +570,11 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   list->add_option("--sort", lo->sort, "sort by this field")->type_name("FIELD");
   list->add_flag("--reverse", lo->reverse, "reverse the order");
   list->add_option("--limit", lo->limit, "at most N records")->type_name("N");
+  if (type.name == "task") {
+    list->add_flag("--overdue", lo->overdue, "only open tasks due before now");
+    list->add_flag("--done", lo->done, "only tasks that are done");
+    list->add_flag("--all", lo->all, "open and done tasks (default: open only)");
+  }
   list->callback([&ctx, &type, lo] { run_list(ctx, type, *lo); });
 
   auto show_ref = std::make_shared<std::string>();
@@ -554,6 +612,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   rm->add_option("-m,--message", ctx.message, "commit message");
   rm->callback([&ctx, &type, rm_ref, force] { run_rm(ctx, type, *rm_ref, *force); });
 
+  if (type.name == "task") register_task_done(group, ctx);
   if (type.name == "deal") {
     struct MoveArgs {
       std::string ref, stage, at, reason;

@@ -10,12 +10,21 @@ namespace crm {
 Json record_json(const TypeSpec& type, const std::string& id, const Json& data);
 // The full record for REF, read from its file; Error(Invalid) if the file is broken.
 RecordFile load_entry(const Repository& repo, const Entry& e);
+// The same, and Error(Invalid) naming path:line:col when the record does not validate.
+RecordFile load_valid_entry(const Repository& repo, const Entry& e);
 void show_entry(Context& ctx, const Index& index, const Entry& e);
 void check_show_format(const Context& ctx);  // Usage error for formats show cannot print
 // $EDITOR on the record until it is valid or the user gives up. Returns false when unchanged.
 // The editor runs without the lock; the commit checks that nobody changed the file meanwhile.
 bool edit_entry(Context& ctx, const Entry& e);
+// $VISUAL or $EDITOR (a shell command, like git) on `path`; its exit status.
+// Error(Usage) when neither is set and this is not a terminal.
+int run_editor(const std::string& path);
 // Print what a mutating command changed: ids, or records with --json.
 void print_changed(Context& ctx, const std::vector<Record>& records);
+// "Ana", "Ana and Luis", "Ana, Luis and Marta".
+std::string joined_names(const std::vector<std::string>& names);
+// `crm task done` (cmd/task.cpp), added to the task group.
+void register_task_done(CLI::App* group, Context& ctx);
 
 }  // namespace crm

@@ -1,9 +1,12 @@
 // crm show REF: any record, its fields, and the records linked to it
 // (company <-> contacts and deals, manager and direct reports).
+#include <algorithm>
 #include <iostream>
 #include <map>
 
 #include "cmd/records.hpp"
+#include "index/activity.hpp"
+#include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
 
@@ -88,6 +91,15 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
       lf.push_back({{"id", l.id}, {"type", std::string(l.type ? l.type->name : "")}, {"title", l.title()},
                     {"field", link_field(l, e.id)}});
     j["linked_from"] = lf;
+    Json tl = Json::array();
+    for (const auto& m : timeline(index, e))
+      tl.push_back({{"when", m.when}, {"what", m.what}, {"id", m.entry.id},
+                    {"type", std::string(m.entry.type ? m.entry.type->name : "")}, {"text", m.text}});
+    j["timeline"] = tl;
+    if (type.name == "contact" || type.name == "company") {
+      auto last = last_contacted(index, e);
+      j["last_contacted"] = last ? Json(format_datetime(*last)) : Json();
+    }
     render_records(std::cout, fmt == Format::Yaml ? Format::Yaml : fmt == Format::Ndjson ? Format::Ndjson : Format::Json,
                    {j});
     return;
@@ -107,8 +119,19 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
     }
   }
   // Records linking here, grouped the way people ask: people at a company, deals, direct reports.
+  if (type.name == "contact" || type.name == "company") {
+    auto last = last_contacted(index, e);
+    std::string line = last ? format_datetime(*last).substr(0, 10) : "never";
+    std::string every = c.value("keep_in_touch", "");
+    if (!every.empty() && last) {
+      Days due = add_period(local_day_of(last->utc), every);
+      line += (due < today() ? "  (overdue since " : "  (next by ") + format_date(due) + ")";
+    }
+    std::cout << "  " << d("last contact  ") << line << "\n";
+  }
   std::map<std::string, std::vector<const Entry*>> groups;
   for (const auto& l : links) {
+    if (l.type && (l.type->name == "note" || l.type->name == "task")) continue;  // in the timeline below
     std::string field = link_field(l, e.id);
     std::string g = field == "reports_to" ? "direct reports"
                     : field == "parent"   ? "subsidiaries"
@@ -141,6 +164,19 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
       }
       std::cout << "  " << d(short_id(l->id)) << "  " << l->title() << extra << "\n";
     }
+  }
+  auto moments = timeline(index, e);
+  if (moments.empty()) return;
+  std::cout << "\n" << b("timeline") << " (" << moments.size() << ")\n";
+  auto now = crm::now().utc;
+  for (const auto& m : moments) {
+    bool late = m.what == "task" && task_overdue(m.entry.data, now);
+    std::string when = m.when.size() > 16 ? format_datetime(DateTime{m.at, when_moment(m.when.substr(0, 10)).offset_minutes}).substr(0, 16) : m.when;
+    std::replace(when.begin(), when.end(), 'T', ' ');
+    std::string what = pad_to_width(m.what, 8);
+    if (late && color) what = std::string(ansi::red) + what + ansi::reset;
+    std::cout << "  " << d(short_id(m.entry.id)) << "  " << pad_to_width(when, 16) << "  " << what << "  " << m.text
+              << "\n";
   }
 }
 

@@ -14,7 +14,7 @@ namespace {
 SearchKind kind_for(const FieldSpec& f) {
   switch (f.kind) {
     case Kind::Line:
-      return f.name == "name" || f.name == "owner" ? SearchKind::Name : SearchKind::Text;
+      return f.name == "name" || f.name == "owner" || f.name == "author" ? SearchKind::Name : SearchKind::Text;
     case Kind::Text:
     case Kind::Addresses:
       return SearchKind::Text;
@@ -33,6 +33,7 @@ SearchKind kind_for(const FieldSpec& f) {
       return SearchKind::Number;
     case Kind::Date:
     case Kind::DateTime:
+    case Kind::When:
       return SearchKind::Date;
     default:
       return SearchKind::Keyword;

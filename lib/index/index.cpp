@@ -38,7 +38,7 @@ constexpr Xapian::valueno kSlotStamp = 0;
 constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
-constexpr const char* kLayout = "4";
+constexpr const char* kLayout = "5";
 
 std::string term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -62,11 +62,7 @@ Entry entry_from(const Xapian::Document& doc) {
 
 }  // namespace
 
-std::string Entry::title() const {
-  if (!type || !data.is_object()) return {};
-  auto it = data.find(std::string(type->title_field));
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string Entry::title() const { return type ? record_title(*type, data) : std::string(); }
 
 std::string short_id(const std::string& id) { return id.substr(0, std::min<size_t>(id.size(), 8)); }
 
@@ -340,20 +336,25 @@ size_t Index::count(const TypeSpec* type) const {
   return d.get_termfreq(term(kType, std::string(type->name)));
 }
 
-std::vector<Entry> Index::find(const std::string& ref_in, const TypeSpec* type, bool exact_wins) const {
+std::vector<Entry> Index::find(const std::string& ref, const TypeSpec* type, bool exact_wins) const {
+  return find(ref, type ? Types{type} : Types{}, exact_wins);
+}
+
+std::vector<Entry> Index::find(const std::string& ref_in, const Types& types, bool exact_wins) const {
   const auto& d = s_->read();
   std::string ref = trim(ref_in);
   std::vector<Entry> out;
   std::set<std::string> seen;
+  auto wanted = [&](const TypeSpec* t) { return types.empty() || std::find(types.begin(), types.end(), t) != types.end(); };
   auto accept = [&](const Entry& e) {
-    if (type && e.type != type) return;
+    if (!wanted(e.type)) return;
     if (seen.insert(e.id).second) out.push_back(e);
   };
   if (ref.empty()) return out;
   std::string lower = lower_ascii(ref);
   // 1. ids and id prefixes (4+ characters)
   if (lower.size() >= 4 && valid_id(lower + std::string(lower.size() < 8 ? 8 - lower.size() : 0, '0'))) {
-    if (auto e = get(lower); e && (!type || e->type == type)) return {*e};
+    if (auto e = get(lower); e && wanted(e->type)) return {*e};
     std::string prefix = term(kId, lower);
     int n = 0;
     for (auto t = d.allterms_begin(prefix); t != d.allterms_end(prefix) && n < 50; ++t, ++n)
@@ -372,7 +373,11 @@ std::vector<Entry> Index::find(const std::string& ref_in, const TypeSpec* type, 
     for (const auto& w : ws)
       parts.emplace_back(Xapian::Query::OP_WILDCARD, term(kNameWord, w), 0, Xapian::Query::WILDCARD_LIMIT_ERROR);
     Xapian::Query q(Xapian::Query::OP_AND, parts.begin(), parts.end());
-    if (type) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(term(kType, std::string(type->name))));
+    if (!types.empty()) {
+      std::vector<Xapian::Query> ts;
+      for (const auto* t : types) ts.emplace_back(term(kType, std::string(t->name)));
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_OR, ts.begin(), ts.end()));
+    }
     Xapian::Enquire enq(d);
     enq.set_query(q);
     enq.set_weighting_scheme(Xapian::BoolWeight());
@@ -463,12 +468,18 @@ SearchResult Index::search(const std::string& query, const SearchOptions& o) con
 }
 
 Entry Index::resolve(const std::string& ref, const TypeSpec* type) const {
-  std::vector<Entry> c = find(ref, type);
-  std::string what = type ? std::string(type->name) : "record";
+  return resolve(ref, type ? Types{type} : Types{});
+}
+
+Entry Index::resolve(const std::string& ref, const Types& types) const {
+  std::vector<Entry> c = find(ref, types);
+  std::string what;
+  for (const auto* t : types) what += (what.empty() ? "" : " or ") + std::string(t->name);
+  if (what.empty()) what = "record";
   if (c.empty())
     fail(Failure::NotFound, "no " + what + " matches '" + ref + "'",
          "use an id (4+ characters), an email, or words of the name; `crm " +
-             (type ? std::string(type->name) : std::string("contact")) + " list` shows what there is");
+             (types.empty() ? std::string("contact") : std::string(types.front()->name)) + " list` shows what there is");
   if (c.size() == 1) return c.front();
   std::string msg = "'" + ref + "' matches " + std::to_string(c.size()) + " " + what + "s:";
   size_t shown = 0;

@@ -61,9 +61,12 @@ class Index {
 
   // Candidates for REF (id, id prefix, email, or name words), of `type` when given.
   // With exact_wins, a unique exact full-name match is the only candidate.
+  using Types = std::vector<const TypeSpec*>;  // empty: every type
   std::vector<Entry> find(const std::string& ref, const TypeSpec* type, bool exact_wins = true) const;
+  std::vector<Entry> find(const std::string& ref, const Types& types, bool exact_wins = true) const;
   // Exactly one record for REF, or Error(NotFound) listing candidates.
   Entry resolve(const std::string& ref, const TypeSpec* type) const;
+  Entry resolve(const std::string& ref, const Types& types) const;
   std::optional<Entry> get(const std::string& id) const;
   // Every record of `type` (all types when null) in title order; without data: ids only.
   std::vector<Entry> all(const TypeSpec* type, bool with_data = true) const;

@@ -227,10 +227,11 @@ Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, c
   if (!prefix.empty() || !literal.empty()) {
     scan(prefix + literal);
   } else {
-    // Unprefixed terms start with a digit, a lower-case letter or a non-ASCII byte.
-    for (const char* from : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}) scan(from);
+    // Unprefixed terms start with a digit, a lower-case letter or the lead byte of a non-ASCII
+    // UTF-8 character (0xC2..0xF4); prefixed terms start with a capital letter.
+    for (char ch = '0'; ch <= '9'; ++ch) scan(std::string(1, ch));
     for (char ch = 'a'; ch <= 'z'; ++ch) scan(std::string(1, ch));
-    scan("\xc0");
+    for (int b = 0xc2; b <= 0xf4; ++b) scan(std::string(1, static_cast<char>(b)));
   }
   if (cut)
     notes_.push_back("'" + c.term + "' matched more terms than crm expands (" + std::to_string(kMaxExpansions) +

@@ -72,9 +72,6 @@ std::optional<Clock> clock_of(std::string_view s) {
        "use an ISO date (2026-12-31) or today, tomorrow, friday, +3d, 2w, next month, end of month");
 }
 
-Days local_day(sys_seconds t) {
-  return floor<days>(t + minutes{local_offset_minutes(t)});
-}
 
 // Local wall-clock time on a day -> instant, using TZ.
 DateTime local_moment(Days d, Clock c) {
@@ -135,6 +132,8 @@ std::optional<Days> relative_day(const std::string& t, Days base) {
 
 }  // namespace
 
+Days local_day_of(sys_seconds t) { return floor<days>(t + minutes{local_offset_minutes(t)}); }
+
 DateTime now() {
   if (const char* fixed = std::getenv("CRM_NOW"); fixed && *fixed) {
     // Only absolute forms: relative ones would ask for "now" again.
@@ -152,7 +151,7 @@ Days today() {
     DateTime n = now();
     return floor<days>(n.utc + minutes{n.offset_minutes});
   }
-  return local_day(time_point_cast<seconds>(system_clock::now()));
+  return local_day_of(time_point_cast<seconds>(system_clock::now()));
 }
 
 bool valid_date(std::string_view iso) { return ymd_of(iso).has_value(); }
@@ -262,6 +261,57 @@ std::string parse_period(std::string_view text, std::string_view what) {
          "write a positive number of days, weeks, months or years: 30d, 2w, 3m, 1y");
   return std::to_string(std::stoi(m[1])) + m[2].str()[0];
 }
+
+std::string parse_when(std::string_view text, std::string_view what) {
+  std::string t = trim(text);
+  bool has_clock = t.find(':') != std::string::npos;
+  if (!has_clock) return format_date(parse_day(t, what));
+  return format_datetime(parse_moment(t, what));
+}
+
+bool valid_when(std::string_view text) { return valid_date(text) || valid_datetime(text); }
+
+DateTime when_moment(std::string_view canonical) {
+  if (valid_date(canonical)) return local_moment(sys_days{*ymd_of(canonical)}, Clock{});
+  return parse_moment(canonical, "date");
+}
+
+namespace {
+// "1h30m" -> 90; -1 when it is not a duration.
+int minutes_of(std::string_view t) {
+  static const std::regex hm(R"(([0-9]{1,3})\s*(?:h|hr|hrs|hours?)\s*(?:([0-9]{1,4})\s*(?:m|min|mins|minutes?)?)?)");
+  static const std::regex m_only(R"(([0-9]{1,5})\s*(?:m|min|mins|minutes?)?)");
+  static const std::regex clock(R"(([0-9]{1,3}):([0-5][0-9]))");
+  std::string s(t);
+  std::smatch m;
+  if (std::regex_match(s, m, hm)) return std::stoi(m[1]) * 60 + (m[2].matched ? std::stoi(m[2]) : 0);
+  if (std::regex_match(s, m, clock)) return std::stoi(m[1]) * 60 + std::stoi(m[2]);
+  if (std::regex_match(s, m, m_only)) return std::stoi(m[1]);
+  return -1;
+}
+
+std::string duration_text(int minutes) {
+  std::string r;
+  if (minutes >= 60) r += std::to_string(minutes / 60) + "h";
+  if (minutes % 60 || minutes < 60) r += std::to_string(minutes % 60) + "m";
+  return r;
+}
+}  // namespace
+
+std::string parse_duration(std::string_view text, std::string_view what) {
+  int n = minutes_of(lower_ascii(trim(text)));
+  if (n <= 0 || n > 100000)
+    fail(Failure::Invalid, std::string(what) + ": '" + std::string(text) + "' is not a duration",
+         "write minutes or hours: 45m, 1h, 1h30m, 1:30");
+  return duration_text(n);
+}
+
+bool valid_duration(std::string_view text) {
+  int n = minutes_of(text);
+  return n > 0 && n <= 100000 && duration_text(n) == text;
+}
+
+int duration_minutes(std::string_view canonical) { return valid_duration(canonical) ? minutes_of(canonical) : 0; }
 
 Days add_period(Days d, std::string_view period) {
   auto r = relative_day("+" + std::string(period), d);

@@ -30,8 +30,19 @@ DateTime parse_moment(std::string_view text, std::string_view what);
 // "30d", "2w", "3m", "1y" -> canonical text; throws if not a positive duration.
 std::string parse_period(std::string_view text, std::string_view what);
 bool valid_period(std::string_view text);
+// A day or a moment, whichever was typed: "friday" -> 2026-11-27, "friday 10:00" -> a datetime.
+// Returns the canonical text (format_date or format_datetime).
+std::string parse_when(std::string_view text, std::string_view what);
+bool valid_when(std::string_view text);  // valid_date or valid_datetime
+// The first instant of a `when` value (a date means its local midnight).
+DateTime when_moment(std::string_view canonical);
+// How long something took: "45m", "1h30m", "1:30", "90" (minutes) -> "45m", "1h30m", "1h30m", "1h30m".
+std::string parse_duration(std::string_view text, std::string_view what);
+bool valid_duration(std::string_view text);
+int duration_minutes(std::string_view canonical);  // 0 when not valid
 // Add a period ("3m") to a day.
 Days add_period(Days d, std::string_view period);
 Days today();
+Days local_day_of(std::chrono::sys_seconds t);  // the day it is at `t` where the user is (TZ)
 
 }  // namespace crm

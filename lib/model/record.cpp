@@ -11,11 +11,23 @@
 
 namespace crm {
 
-std::string Record::title() const {
-  if (!type) return {};
-  const Json& t = data.contains(std::string(type->title_field)) ? data[std::string(type->title_field)] : Json();
-  return t.is_string() ? t.get<std::string>() : std::string();
+std::string record_title(const TypeSpec& type, const Json& data) {
+  if (!data.is_object()) return {};
+  auto text = [&](const char* key) {
+    auto it = data.find(key);
+    return it != data.end() && it->is_string() ? trim(it->get<std::string>()) : std::string();
+  };
+  std::string t = text(std::string(type.title_field).c_str());
+  if (!t.empty() || type.name != "note") return t;
+  // A note without a subject: its kind and the first line of its body.
+  std::string body = text("body");
+  body = body.substr(0, body.find('\n'));
+  body = truncate_to_width(body, 60);
+  std::string kind = text("kind");
+  return body.empty() ? kind : kind.empty() ? body : kind + ": " + body;
 }
+
+std::string Record::title() const { return type ? record_title(*type, data) : std::string(); }
 
 // ---------------------------------------------------------------------------
 // Scalar checks
@@ -180,6 +192,22 @@ struct Checker {
       case Kind::Period:
         if (!valid_period(s)) add(ptr, name + ": '" + s + "' is not a period (30d, 2w, 3m, 1y)");
         break;
+      case Kind::When:
+        if (!valid_when(s)) add(ptr, name + ": '" + s + "' is not a date (YYYY-MM-DD) or an ISO 8601 date and time");
+        break;
+      case Kind::Duration:
+        if (!valid_duration(s)) add(ptr, name + ": '" + s + "' is not a duration (45m, 1h, 1h30m)");
+        break;
+      case Kind::NoteKind: {
+        bool ok = false;
+        std::string kinds;
+        for (const auto& k : config.note_kinds) {
+          ok = ok || k == s;
+          kinds += (kinds.empty() ? "" : ", ") + k;
+        }
+        if (!ok) add(ptr, name + ": unknown kind '" + s + "' (kinds in crm.yaml: " + kinds + ")");
+        break;
+      }
       case Kind::Ref:
         if (!valid_id(s)) add(ptr, name + ": '" + s + "' is not a record id");
         break;
@@ -199,6 +227,13 @@ struct Checker {
         scalar(item_kind, item, ip, name);
       }
     }
+  }
+
+  void choice(const FieldSpec& f, const Json& v, const std::string& ptr) {
+    if (!text(v, ptr, std::string(f.name), true)) return;
+    for (const auto& c : choices_of(f))
+      if (v == c) return;
+    add(ptr, std::string(f.name) + ": '" + v.get<std::string>() + "' is not one of: " + std::string(f.choices));
   }
 
   void field(const FieldSpec& f, const Json& v, const std::string& ptr, const std::string& type) {
@@ -267,6 +302,8 @@ struct Checker {
       case Kind::Conflicts:
         if (!v.is_object()) add(ptr, "conflicts must be a map");
         return;
+      case Kind::Choice:
+        return choice(f, v, ptr);
       default:
         if (v.is_array() || v.is_object()) return add(ptr, name + " must be a single value");
         scalar(f.kind, v, ptr, name);
@@ -332,7 +369,7 @@ Json canonical(const TypeSpec& type, const Json& data) {
 
 std::string record_yaml(const TypeSpec& type, const Json& data, const Config* config, const Comments* comments) {
   static const std::set<std::string> plain = {"amount", "close", "birthday", "created", "at", "probability",
-                                              "employees"};
+                                              "employees", "due", "done", "start", "end", "budget"};
   std::set<std::string> keys = plain;
   if (config) {
     auto it = config->fields.find(std::string(type.name));
@@ -398,6 +435,9 @@ Json field_value(const FieldSpec& f, const Config& config, const std::string& ra
     case Kind::Date: v = format_date(parse_day(text, what)); break;
     case Kind::DateTime: v = format_datetime(parse_moment(text, what)); break;
     case Kind::Period: v = parse_period(text, what); break;
+    case Kind::When: v = parse_when(text, what); break;
+    case Kind::Duration: v = parse_duration(text, what); break;
+    case Kind::Choice: v = lower_ascii(text); break;
     case Kind::Currency: {
       std::string up = text;
       for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -23,6 +23,9 @@ struct Record {
   std::string title() const;  // name or title
 };
 
+// What a record is called: its name or title (a note without a subject: its kind and first line).
+std::string record_title(const TypeSpec& type, const Json& data);
+
 // Check a record's fields; the returned problems are empty when it is valid.
 // Does not check that linked ids exist (that needs the repository).
 std::vector<Problem> validate_record(const TypeSpec& type, const Config& config, const Json& data);

@@ -36,7 +36,7 @@ std::vector<FieldSpec> concat(std::vector<FieldSpec> head, std::vector<FieldSpec
 
 std::vector<TypeSpec> build() {
   std::vector<TypeSpec> t;
-  t.push_back({"contact", "contacts", "name",
+  t.push_back({"contact", "contacts", "name", true,
                concat({{"name", Kind::Line, "name", "full name", "", true},
                        {"title", Kind::Line, "title", "job title"},
                        {"department", Kind::Line, "department", "department (Accounts Payable, Engineering...)"},
@@ -45,14 +45,14 @@ std::vector<TypeSpec> build() {
                        {"reports_to", Kind::Ref, "reports-to", "their manager (contact REF)", "contact"},
                        {"birthday", Kind::Date, "birthday", "birthday (YYYY-MM-DD)"}},
                       party_tail())});
-  t.push_back({"company", "companies", "name",
+  t.push_back({"company", "companies", "name", true,
                concat({{"name", Kind::Line, "name", "company name", "", true},
                        {"domains", Kind::Domains, "domain", "web or mail domain (repeatable)"},
                        {"industry", Kind::Line, "industry", "industry"},
                        {"employees", Kind::Integer, "employees", "number of employees"},
                        {"parent", Kind::Ref, "parent", "parent company (REF)", "company"}},
                       party_tail())});
-  t.push_back({"deal", "deals", "title",
+  t.push_back({"deal", "deals", "title", true,
                {{"title", Kind::Line, "title", "what is being sold", "", true},
                 {"company", Kind::Ref, "company", "customer company (REF)", "company"},
                 {"contacts", Kind::Refs, "contact", "people involved (contact REF, repeatable)", "contact"},
@@ -68,6 +68,54 @@ std::vector<TypeSpec> build() {
                 {"stage_history", Kind::StageHistory, "", "stage changes with dates"},
                 {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
                 {"notes", Kind::Text, "notes", "free text about it"},
+                {"created", Kind::DateTime, "", "when it was added (written once)"},
+                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
+  t.push_back({"note", "notes", "subject", false,
+               {{"kind", Kind::NoteKind, "", "call, email, meeting, note... (crm.yaml note_kinds)", "", true},
+                {"at", Kind::DateTime, "at", "when it happened (default: now)", "", true},
+                {"subject", Kind::Line, "subject", "one-line summary"},
+                {"contacts", Kind::Refs, "contact", "people involved (contact REF, repeatable)", "contact"},
+                {"company", Kind::Ref, "company", "company (REF)", "company"},
+                {"deal", Kind::Ref, "deal", "deal it is about (REF)", "deal"},
+                {"campaign", Kind::Ref, "campaign", "campaign it answers (REF)", "campaign"},
+                {"direction", Kind::Choice, "direction", "in (they reached us) or out (we reached them)", "", false,
+                 "in out"},
+                {"duration", Kind::Duration, "duration", "how long: 45m, 1h30m"},
+                {"outcome", Kind::Line, "outcome", "what came of it"},
+                {"author", Kind::Line, "author", "who wrote it (default: git config user.name)"},
+                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
+                {"body", Kind::Text, "", "what was said or written"},
+                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
+                {"created", Kind::DateTime, "", "when it was added (written once)"},
+                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
+  t.push_back({"task", "tasks", "title", true,
+               {{"title", Kind::Line, "title", "what to do", "", true},
+                {"due", Kind::When, "due", "when: a date, or a date and time (friday, +3d, \"tomorrow 10:00\")"},
+                {"done", Kind::DateTime, "", "when it was done (crm task done)"},
+                {"every", Kind::Period, "every", "repeat every N days, weeks, months or years (2w, 3m)"},
+                {"contacts", Kind::Refs, "contact", "people it is for (contact REF, repeatable)", "contact"},
+                {"company", Kind::Ref, "company", "company it is for (REF)", "company"},
+                {"deal", Kind::Ref, "deal", "deal it moves on (REF)", "deal"},
+                {"owner", Kind::Line, "owner", "who in your team does it"},
+                {"priority", Kind::Choice, "priority", "low, normal or high", "", false, "low normal high"},
+                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
+                {"notes", Kind::Text, "notes", "details"},
+                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
+                {"created", Kind::DateTime, "", "when it was added (written once)"},
+                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
+  t.push_back({"campaign", "campaigns", "name", true,
+               {{"name", Kind::Line, "name", "campaign name", "", true},
+                {"channel", Kind::Line, "channel", "email, event, ads, webinar..."},
+                {"status", Kind::Choice, "status", "planned, active or done", "", false, "planned active done"},
+                {"start", Kind::Date, "start", "first day"},
+                {"end", Kind::Date, "end", "last day"},
+                {"budget", Kind::Money, "budget", "what it costs, a decimal number"},
+                {"currency", Kind::Currency, "currency", "ISO 4217 code (default from crm.yaml)"},
+                {"contacts", Kind::Refs, "member", "member (contact REF, repeatable)", "contact"},
+                {"owner", Kind::Line, "owner", "who in your team runs it"},
+                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
+                {"notes", Kind::Text, "notes", "free text about it"},
+                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
                 {"created", Kind::DateTime, "", "when it was added (written once)"},
                 {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
   return t;
@@ -115,6 +163,17 @@ bool is_list_kind(Kind k) {
   }
 }
 
+std::vector<std::string> choices_of(const FieldSpec& f) {
+  std::vector<std::string> out;
+  std::string_view c = f.choices;
+  while (!c.empty()) {
+    size_t sp = c.find(' ');
+    out.emplace_back(c.substr(0, sp));
+    c = sp == std::string_view::npos ? std::string_view{} : c.substr(sp + 1);
+  }
+  return out;
+}
+
 namespace {
 struct KindName {
   Kind kind;
@@ -125,7 +184,7 @@ constexpr std::array kKindNames{
     KindName{Kind::Phone, "phone"},   KindName{Kind::Url, "url"},           KindName{Kind::Date, "date"},
     KindName{Kind::DateTime, "datetime"}, KindName{Kind::Money, "money"},   KindName{Kind::Currency, "currency"},
     KindName{Kind::Integer, "integer"}, KindName{Kind::Percent, "percent"}, KindName{Kind::Boolean, "boolean"},
-    KindName{Kind::Tags, "list"},     KindName{Kind::Period, "period"},
+    KindName{Kind::Tags, "list"},     KindName{Kind::Period, "period"},     KindName{Kind::Duration, "duration"},
 };
 }  // namespace
 

@@ -25,6 +25,10 @@ enum class Kind {
   Stage,         // one of crm.yaml's deal stages
   Lifecycle,     // one of crm.yaml's lifecycle stages
   Period,        // 30d, 2w, 3m, 1y
+  When,          // a date or a date and time (task due)
+  Duration,      // 45m, 1h30m
+  Choice,        // one of FieldSpec::choices
+  NoteKind,      // one of crm.yaml's note kinds
   Ref,           // id of a record of ref_type
   Refs,          // ids of records of ref_type
   Tags,          // list of short labels
@@ -44,12 +48,14 @@ struct FieldSpec {
   std::string_view help;
   std::string_view ref_type;  // for Ref and Refs
   bool required = false;
+  std::string_view choices;   // for Choice: the allowed values, space-separated
 };
 
 struct TypeSpec {
   std::string_view name;         // contact
   std::string_view folder;       // contacts
   std::string_view title_field;  // name
+  bool added_by_flags = true;     // false: `crm TYPE add` does not exist (notes come from `crm log`)
   std::vector<FieldSpec> fields;
   const FieldSpec* field(std::string_view name) const;
   const FieldSpec* field_by_flag(std::string_view flag) const;
@@ -60,6 +66,8 @@ const TypeSpec* find_type(std::string_view name);  // by name or folder
 const TypeSpec& type_spec(std::string_view name);  // throws Usage when unknown
 
 bool is_list_kind(Kind k);
+// The words of a Choice field's allowed values.
+std::vector<std::string> choices_of(const FieldSpec& f);
 std::string_view kind_name(Kind k);
 bool parse_kind(std::string_view name, Kind& out);  // for custom field declarations
 bool valid_currency(std::string_view code);

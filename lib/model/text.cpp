@@ -134,4 +134,11 @@ bool lower_name(std::string_view s, size_t max, std::string_view extra) {
   return true;
 }
 
+std::string pad_to_width(std::string_view s, size_t width) {
+  std::string r = truncate_to_width(s, width);
+  size_t w = display_width(r);
+  if (w < width) r += std::string(width - w, ' ');
+  return r;
+}
+
 }  // namespace crm

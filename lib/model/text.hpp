@@ -15,6 +15,8 @@ bool valid_utf8(std::string_view s);
 size_t display_width(std::string_view s);
 // Cut to at most `width` columns, ending with an ellipsis when cut.
 std::string truncate_to_width(std::string_view s, size_t width);
+// Cut or pad with spaces to exactly `width` columns.
+std::string pad_to_width(std::string_view s, size_t width);
 std::string trim(std::string_view s);
 std::string lower_ascii(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);

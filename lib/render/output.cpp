@@ -58,6 +58,15 @@ static std::string one_line(const std::string& s) {
   return r;
 }
 
+std::string markdown_escape(const std::string& s) {
+  std::string r;
+  for (char c : one_line(s)) {
+    if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) r += '\\';
+    r += c;
+  }
+  return r;
+}
+
 void render_records(std::ostream& out, Format format, const std::vector<Json>& records) {
   switch (format) {
     case Format::Json:
@@ -96,14 +105,7 @@ void render(std::ostream& out, Format format, const Listing& l, const Style& sty
       return;
     }
     case Format::Markdown: {
-      auto cell = [](const std::string& s) {
-        std::string r;
-        for (char c : one_line(s)) {
-          if (c == '|') r += "\\";
-          r += c;
-        }
-        return r;
-      };
+      auto cell = [](const std::string& s) { return markdown_escape(s); };
       out << "|";
       for (const auto& h : l.headers) out << " " << cell(h) << " |";
       out << "\n|";

@@ -33,6 +33,8 @@ void render(std::ostream& out, Format format, const Listing& listing, const Styl
 // Single values.
 void render_records(std::ostream& out, Format format, const std::vector<Json>& records);
 std::string csv_field(const std::string& s, char sep);
+// Text for a markdown line: one line, with the characters markdown would act on escaped.
+std::string markdown_escape(const std::string& s);
 
 namespace ansi {
 constexpr const char* bold = "\033[1m";

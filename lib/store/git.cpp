@@ -151,6 +151,12 @@ void Git::init(const std::string& root) {
   git_repository_free(repo);
 }
 
+std::string Git::author_name() const {
+  Signature sig;
+  signature(repo_, sig, "AUTHOR");
+  return sig.get()->name;
+}
+
 std::string Git::head() const {
   git_oid oid;
   if (git_reference_name_to_id(&oid, repo_, "HEAD") != 0) return {};

@@ -47,6 +47,8 @@ class Git {
   std::vector<Revision> history(const std::string& path, size_t limit);
 
   std::string head() const;
+  // Who is writing: GIT_AUTHOR_NAME, else user.name, else $USER (as commits are signed).
+  std::string author_name() const;
   void add_remote(const std::string& name, const std::string& url);  // hex id of HEAD, empty when unborn
 
  private:

@@ -671,4 +671,38 @@ for g in docdata.glass postlist.glass termlist.glass position.glass; do
   mv "$WORK/index-backup" .git/crm/index
 done
 
+# ---------------------------------------------------------------------------------------------
+test_case "unfielded wildcards and ~N see words that start with a non-ASCII letter"
+cd "$WORK/repo" || exit 1
+ivan=$(crm contact add "Иван Иванов")
+olga=$(crm contact add "Ольга Петрова")
+ivanna=$(crm contact add "Иванна Кузнецова")
+giorgos=$(crm contact add "Γιώργος Παπαδόπουλος")
+search_ids '*ов'
+expect_rc 0
+expect_ids "$ivan"
+expect_err_lacks "incomplete"
+search_ids 'name:*ов'
+expect_ids "$ivan"
+search_ids '*ова'
+expect_ids "$olga" "$ivanna"
+search_ids '*ουλος'
+expect_ids "$giorgos"
+search_ids 'иваноф~1'
+expect_ids "$ivan"
+search_ids 'ОЛЬГА~1'
+expect_ids "$olga"
+search_ids 'παπαδοπουλοσ~1'
+expect_ids "$giorgos"
+search_ids 'иван*'
+expect_ids "$ivan" "$ivanna"
+search_ids '-*ов иван*'
+expect_ids "$ivanna"
+search_ids '-*ουλος -type:deal -type:company'
+expect_ids $all_contacts "$noted" "$ivan" "$olga" "$ivanna"
+search_ids '*ez'  # ASCII still works
+expect_ids "$luis"
+search_ids 'perex~1'
+expect_ids "$luis"
+
 finish

@@ -700,7 +700,7 @@ TEST_CASE("record types, lookups and title", "[record][schema]") {
   auto e = error_of([] { crm::type_spec("widget"); });
   REQUIRE(e.has_value());
   CHECK(e->failure() == Failure::Usage);
-  CHECK(e->hint() == "types are: contact, company, deal");
+  CHECK(e->hint() == "types are: contact, company, deal, note, task, campaign");
   CHECK(contact().field_by_flag("email")->name == "emails");
   CHECK(deal().field_by_flag("lost-reason")->name == "lost_reason");
   CHECK(deal().field_by_flag("stage_history") == nullptr);

@@ -1,0 +1,56 @@
+// What happened and what is due, derived from notes, tasks and deals in the
+// index: a record's timeline, when a contact or company was last contacted
+// (never stored in their files), whether a task is overdue, and the agenda.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/index.hpp"
+#include "model/dates.hpp"
+
+namespace crm {
+
+// The types a party REF may name (`crm log call ana`, `crm task add --for acme`).
+const Index::Types& party_types();
+// Link a note or task to a party: a contact joins `contacts`, a company becomes `company`.
+// Throws Error(Usage) when a second, different company is given.
+void link_party(Json& data, const Entry& party);
+
+// A task's due as an instant: a date is due by the end of that local day.
+std::optional<std::chrono::sys_seconds> due_by(const Json& task);
+bool task_overdue(const Json& task, std::chrono::sys_seconds now);
+
+// The latest note about a contact, or about a company or any of its people.
+std::optional<DateTime> last_contacted(const Index& index, const Entry& party);
+
+struct Moment {
+  std::string when;  // ISO date or datetime as written
+  std::chrono::sys_seconds at;
+  std::string what;  // "call", "task", "done", "stage won", "deal" ...
+  Entry entry;       // the note, task or deal
+  std::string text;  // one line to show
+};
+
+// Notes, tasks and deal stage changes that concern a record, newest first.
+std::vector<Moment> timeline(const Index& index, const Entry& e);
+
+struct AgendaItem {
+  std::string section;  // "overdue" or the local day (YYYY-MM-DD)
+  std::string kind;     // task, meeting, deal, cadence
+  std::string when;     // the due/at/close value, or the day the cadence ran out
+  Entry entry;
+  std::string text;     // one line: title and who it concerns
+  std::string detail;   // contacts/company names, stage and amount, last contact...
+};
+
+struct AgendaOptions {
+  int days = 7;       // today and the next days-1 days... see agenda()
+  std::string owner;  // only records with this owner (folded comparison); empty: all
+};
+
+// Tasks due (and overdue), meetings, deals expected to close, and contacts and
+// companies past their keep-in-touch cadence, from today for `days` days.
+std::vector<AgendaItem> agenda(const Index& index, const Config& config, const AgendaOptions& o);
+
+}  // namespace crm
