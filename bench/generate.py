@@ -10,8 +10,8 @@ then `git init -b main`, `git add -A`, one commit, and `crm reindex`, which is
 timed. The output is deterministic: the same SCALE always gives the same files
 and the same commit id.
 
-Notes are not a crm record type yet; they go to notes/<sh>/<id>.yaml so that
-git and rg see a realistic amount of data. crm does not read that folder.
+Notes (calls, emails, meetings) and follow-up tasks are records like the others:
+crm indexes them, and git and rg see a realistic amount of text.
 
 Facts about the generated data that run.sh needs (a contact id, a unique
 full name, a company...) are written last, to DIR/.git/bench.json; its
@@ -214,7 +214,10 @@ ORDER = {
     "company": ["name", "domains", "industry", "employees", "parent"] + PARTY_TAIL,
     "deal": ["title", "company", "contacts", "owner", "stage", "amount", "currency", "probability", "close", "source",
              "tags", "lost_reason", "stage_history", "fields", "notes", "created", "conflicts"],
-    "note": ["kind", "at", "contacts", "company", "deal", "subject", "body", "created"],
+    "note": ["kind", "at", "subject", "contacts", "company", "deal", "campaign", "direction", "duration", "outcome",
+             "author", "tags", "body", "fields", "created", "conflicts"],
+    "task": ["title", "due", "done", "every", "contacts", "company", "deal", "owner", "priority", "tags", "notes",
+             "fields", "created", "conflicts"],
 }
 
 
@@ -755,12 +758,41 @@ class Gen:
                 "company": co["id"],
                 "deal": deal["id"] if deal else None,
                 "subject": subject,
+                "duration": "%dm" % r.choice([15, 30, 45, 60]) if kind in ("call", "meeting") else None,
+                "author": r.choice(OWNERS).capitalize(),
                 "body": body,
                 "created": self.iso(at + timedelta(minutes=r.randint(0, 240))),
             }
             self.write("notes", nid, "note", data)
             if (i + 1) % 100000 == 0:
                 print("  notes: %d/%d" % (i + 1, n), flush=True)
+
+
+    # -- tasks --------------------------------------------------------------
+
+    def tasks(self, n, companies):
+        """Follow-ups due from two months before the bench's "today" to two months after; older ones done."""
+        r = self.rng
+        with_contacts = [c for c in companies if c["contacts"]]
+        today = datetime(2026, 11, 23, tzinfo=timezone.utc)
+        for i in range(n):
+            co = r.choice(with_contacts)
+            person = r.choice(co["contacts"])
+            due = today + timedelta(days=r.randint(-60, 60))
+            timed = r.random() < 0.2
+            data = {
+                "title": r.choice(["Call back", "Send proposal", "Follow up on invoice", "Book demo",
+                                   "Quarterly check-in", "Send contract"]) + " (" + person["first"] + ")",
+                "due": due.strftime("%Y-%m-%dT10:00:00Z") if timed else due.strftime("%Y-%m-%d"),
+                "done": self.iso(due - timedelta(hours=r.randint(1, 48))) if due < today and r.random() < 0.8 else None,
+                "every": r.choice(["2w", "1m", "3m"]) if r.random() < 0.05 else None,
+                "contacts": [person["id"]],
+                "company": co["id"],
+                "owner": r.choice(OWNERS),
+                "priority": r.choice(["low", "high"]) if r.random() < 0.2 else None,
+                "created": self.iso(due - timedelta(days=r.randint(1, 30))),
+            }
+            self.write("tasks", self.new_id(), "task", data)
 
 
 def run(cmd, **kw):
@@ -784,6 +816,8 @@ def main():
     deals = g.deals(n_deals, companies)
     print("generate: %d companies, %d contacts, %d deals written" % (n_companies, n_contacts, n_deals), flush=True)
     g.notes(n_notes, companies, contacts)
+    n_tasks = n_contacts // 2
+    g.tasks(n_tasks, companies)
     t1 = time.monotonic()
     print("generate: %d files, %.1f MB of YAML in %.1f s" % (g.files + 1, g.bytes / 1e6, t1 - t0), flush=True)
 
@@ -806,7 +840,7 @@ def main():
     t4 = time.monotonic()
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print("crm reindex: %.2f s (%d records; peak RSS of the children so far %d MB%s)" % (
-        t4 - t3, n_contacts + n_companies + n_deals, rss // 1024,
+        t4 - t3, n_contacts + n_companies + n_deals + n_notes + n_tasks, rss // 1024,
         "" if rss > before else ", may be git's"), flush=True)
 
     # Facts for run.sh: a contact with a unique full name (folded as crm folds it) and a
@@ -821,7 +855,7 @@ def main():
             break
     big = max(companies, key=lambda c: len(c["contacts"]))
     meta = {
-        "scale": scale, "contacts": n_contacts, "companies": n_companies, "deals": n_deals, "notes": n_notes,
+        "scale": scale, "contacts": n_contacts, "companies": n_companies, "deals": n_deals, "notes": n_notes, "tasks": n_tasks,
         "files": g.files + 1, "yaml_bytes": g.bytes, "head": head,
         "contact_id": pick["id"], "contact_prefix": pick["id"][:6], "contact_name": pick["name"],
         "contact_email": pick["email"],

@@ -122,6 +122,8 @@ bench contact-list-ids "$CRM -C $DIR contact list --format ids"
 bench deal-list "$CRM -C $DIR deal list"
 HITS=$(cd "$DIR" && { rg -l -i garcia contacts || true; } | wc -l)
 echo "(rg finds garcia in $HITS contact files; exit code 1 when there are none is not a failure)"
+bench agenda "$CRM -C $DIR agenda"
+bench task-list-overdue "$CRM -C $DIR task list --overdue --format ids"
 bench rg-garcia --ignore-failure "rg -l -i garcia $DIR/contacts"
 bench git-status "git -C $DIR status"
 
@@ -143,6 +145,13 @@ quiet_machine
   "read n <$COUNTER; $CRM -C $DIR -q contact add \"Bench Person \$n\" --email bench.person\$n@$DOMAIN --company $COMPANY --tag bench >/dev/null"
 echo
 
+# Logging a call: a note per run, committed and indexed.
+echo "## log-call"
+quiet_machine
+"${HF[@]}" -N --warmup 2 --runs "$ADD_RUNS" --export-json "$OUT/$SCALE-log-call.json" \
+  "$CRM -C $DIR -q log call $PREFIX -m \"Bench call about the renewal\" --duration 15m"
+echo
+
 # Peak memory (max RSS, KB) of single runs; the largest of three.
 peak() {  # peak NAME COMMAND...: prints NAME and max RSS
   local name=$1 best=0 kb i; shift
@@ -160,6 +169,7 @@ peak show-id "$CRM" -C "$DIR" show "$PREFIX"
 peak show-name "$CRM" -C "$DIR" show "$NAME"
 peak contact-list-ids "$CRM" -C "$DIR" contact list --format ids
 peak deal-list "$CRM" -C "$DIR" deal list
+peak agenda "$CRM" -C "$DIR" agenda
 peak rg-garcia rg -l -i garcia "$DIR/contacts"
 peak git-status git -C "$DIR" status
 best=0
@@ -194,7 +204,7 @@ import json, os, re, sys
 out, scale = sys.argv[1], sys.argv[2]
 rss = dict(l.split() for l in open(os.path.join(out, scale + "-rss.txt")) if l.strip())
 rows = ["version", "show-id", "show-name", "show-id-1-record", "contact-list-ids", "deal-list", "contact-add",
-        "rg-garcia", "git-status"]
+        "log-call", "agenda", "task-list-overdue", "rg-garcia", "git-status"]
 print("## Medians, scale %s" % scale)
 print()
 print("| command | median ms | mean ± sd ms | min ms | max ms | runs | peak RSS MB |")

@@ -17,6 +17,11 @@ crm contact add "Luis Pérez" --email luis@acme.example --company acme --reports
 crm deal add "Website redesign" --company acme --contact ana --amount 12000 --currency EUR --stage proposal --close 2026-12-31
 crm deal move website won
 crm contact set garcia --add-tag vip
+crm log call ana -m "Discussed budget; wants a proposal by Friday" --next friday "Send proposal"
+crm log meeting acme --at "tomorrow 10:00" --duration 45m -m "Kick-off"
+crm task add "Quarterly check-in" --for acme --every 3m --due +2d
+crm contact set luis --keep-in-touch 30d
+crm agenda
 crm show ana
 crm contact list
 crm history ana
