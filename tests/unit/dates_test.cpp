@@ -345,3 +345,51 @@ TEST_CASE("a malformed CRM_NOW is an error, not a crash", "[dates]") {
     CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
   }
 }
+
+TEST_CASE("parse_duration: minutes and hours to a canonical text", "[dates]") {
+  auto dur = [](std::string_view t) { return crm::parse_duration(t, "--duration"); };
+  CHECK(dur("45m") == "45m");
+  CHECK(dur("45 min") == "45m");
+  CHECK(dur("90") == "1h30m");
+  CHECK(dur("1h") == "1h");
+  CHECK(dur("1h30m") == "1h30m");
+  CHECK(dur("1h 30") == "1h30m");
+  CHECK(dur("1:30") == "1h30m");
+  CHECK(dur("2 hours") == "2h");
+  CHECK(dur("75m") == "1h15m");
+  for (const char* bad : {"", "0m", "0", "abc", "1:75", "-5m", "1.5h", "3d", "100001"}) {
+    auto e = error_of([&] { dur(bad); });
+    REQUIRE(e.has_value());
+    CHECK(e->failure() == Failure::Invalid);
+    CHECK(std::string(e->what()).find("--duration") != std::string::npos);
+  }
+  CHECK(crm::valid_duration("1h30m"));
+  CHECK(crm::valid_duration("45m"));
+  CHECK_FALSE(crm::valid_duration("90m"));  // not canonical: 1h30m
+  CHECK_FALSE(crm::valid_duration("0m"));
+  CHECK(crm::duration_minutes("1h30m") == 90);
+  CHECK(crm::duration_minutes("nonsense") == 0);
+}
+
+TEST_CASE("parse_when: a day when no time is given, a moment when one is", "[dates]") {
+  PinnedClock clock;  // Monday 2026-11-23 10:00 UTC
+  CHECK(crm::parse_when("friday", "--due") == "2026-11-27");
+  CHECK(crm::parse_when("+3d", "--due") == "2026-11-26");
+  CHECK(crm::parse_when("2026-12-01", "--due") == "2026-12-01");
+  CHECK(crm::parse_when("tomorrow 10:00", "--due") == "2026-11-24T10:00:00Z");
+  CHECK(crm::parse_when("2026-12-01 09:30", "--due") == "2026-12-01T09:30:00Z");
+  CHECK(crm::valid_when("2026-12-01"));
+  CHECK(crm::valid_when("2026-12-01T09:30:00Z"));
+  CHECK_FALSE(crm::valid_when("2026-02-30"));
+  auto e = error_of([] { crm::parse_when("2026-02-30", "--due"); });
+  REQUIRE(e.has_value());
+  CHECK(e->failure() == Failure::Invalid);
+}
+
+TEST_CASE("when_moment and local_day_of follow TZ", "[dates]") {
+  PinnedClock clock("2026-11-23T10:00:00Z", "Europe/Madrid");
+  // A date means its local midnight: 2026-11-24 00:00 in Madrid is 23:00 UTC the day before.
+  CHECK(crm::format_datetime(crm::DateTime{crm::when_moment("2026-11-24").utc, 0}) == "2026-11-23T23:00:00Z");
+  CHECK(crm::local_day_of(crm::when_moment("2026-11-24").utc) == ymd(2026, 11, 24));
+  CHECK(crm::local_day_of(crm::parse_moment("2026-11-23T23:30:00Z", "at").utc) == ymd(2026, 11, 24));
+}

@@ -14,6 +14,7 @@
 #include "model/config.hpp"
 #include "model/error.hpp"
 #include "model/record.hpp"
+#include "model/text.hpp"
 #include "model/schema.hpp"
 #include "model/yaml.hpp"
 
@@ -740,4 +741,56 @@ TEST_CASE("kinds: list kinds and names for custom declarations", "[record][schem
   Kind k = Kind::Line;
   CHECK_FALSE(crm::parse_kind("colour", k));
   CHECK_FALSE(crm::parse_kind("String", k));
+}
+
+// ---------------------------------------------------------------------------
+// Notes, tasks and campaigns
+
+TEST_CASE("notes and tasks: kinds, choices, durations and due dates are checked", "[record][validate]") {
+  Config c = test_config();
+  const TypeSpec& note = crm::type_spec("note");
+  const TypeSpec& task = crm::type_spec("task");
+  Json n = Json::parse(R"({"kind": "call", "at": "2026-11-20T09:30:00Z", "contacts": ["k7q2x9ab00"],
+                           "direction": "out", "duration": "1h30m", "body": "Talked.\n"})");
+  CHECK(describe(crm::validate_record(note, c, n)).empty());
+  auto problem = [&](const TypeSpec& t, const Json& data) {
+    auto ps = crm::validate_record(t, c, data);
+    return ps.empty() ? std::string() : ps.front().pointer + ": " + ps.front().message;
+  };
+  CHECK(problem(note, with(n, "kind", "fax")) == "/kind: kind: unknown kind 'fax' (kinds in crm.yaml: call, email, meeting, note)");
+  CHECK(problem(note, with(n, "direction", "sideways")) == "/direction: direction: 'sideways' is not one of: in out");
+  CHECK(problem(note, with(n, "duration", "90m")) == "/duration: duration: '90m' is not a duration (45m, 1h, 1h30m)");
+  CHECK(problem(note, with(n, "at", Json())).find("/at: at is required") == 0);
+  CHECK(problem(note, with(n, "direction", 3)) == "/direction: direction must be text, not a value");
+
+  Json t = Json::parse(R"({"title": "Send proposal", "due": "2026-11-27", "every": "2w", "priority": "high"})");
+  CHECK(describe(crm::validate_record(task, c, t)).empty());
+  CHECK(describe(crm::validate_record(task, c, with(t, "due", "2026-11-27T10:00:00+01:00"))).empty());
+  CHECK(problem(task, with(t, "due", "2026-02-30")).find("/due: due: '2026-02-30' is not a date") == 0);
+  CHECK(problem(task, with(t, "every", "0d")) == "/every: every: '0d' is not a period (30d, 2w, 3m, 1y)");
+  CHECK(problem(task, with(t, "priority", "urgent")) == "/priority: priority: 'urgent' is not one of: low normal high");
+  CHECK(problem(task, with(t, "done", "yesterday")).find("/done: done:") == 0);
+}
+
+TEST_CASE("record_title: a note without a subject is its kind and first line", "[record]") {
+  const TypeSpec& note = crm::type_spec("note");
+  CHECK(crm::record_title(note, Json::parse(R"({"kind": "call", "subject": "Budget"})")) == "Budget");
+  CHECK(crm::record_title(note, Json::parse(R"({"kind": "call", "body": "First line\nsecond"})")) == "call: First line");
+  CHECK(crm::record_title(note, Json::parse(R"({"kind": "email"})")) == "email");
+  std::string longer(100, 'x');
+  std::string t = crm::record_title(note, Json{{"kind", "note"}, {"body", longer}});
+  CHECK(crm::display_width(t) <= 66);
+  CHECK(crm::record_title(crm::type_spec("task"), Json::parse(R"({"title": "Call back"})")) == "Call back");
+}
+
+TEST_CASE("field_value: choices are lower-cased and checked, durations made canonical", "[record]") {
+  Config c = test_config();
+  const TypeSpec& task = crm::type_spec("task");
+  const TypeSpec& note = crm::type_spec("note");
+  CHECK(crm::field_value(field(task, "priority"), c, "High", "--priority") == "high");
+  CHECK(crm::field_value(field(note, "duration"), c, "90", "--duration") == "1h30m");
+  auto e = error_of([&] { crm::field_value(field(task, "priority"), c, "urgent", "--priority"); });
+  REQUIRE(e.has_value());
+  CHECK(e->failure() == Failure::Invalid);
+  CHECK(std::string(e->what()) == "--priority: 'urgent' is not one of: low normal high");
 }
