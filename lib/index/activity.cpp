@@ -74,15 +74,13 @@ bool task_overdue(const Json& task, sys_seconds now) {
 }
 
 std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
-  std::optional<DateTime> best;
-  for (const auto& l : around(index, party)) {
-    if (!is(l, "note")) continue;
-    std::string at = text_of(l.data, "at");
-    if (!valid_datetime(at)) continue;
-    DateTime t = parse_moment(at, "at");
-    if (!best || t.utc > best->utc) best = t;
-  }
-  return best;
+  // From the index's values alone: the latest `at` among notes about the party (and its people).
+  std::vector<std::string> ids{party.id};
+  if (party.type && party.type->name == "company")
+    for (auto& c : index.ids_linking_to(party.id, *find_type("contact"))) ids.push_back(std::move(c));
+  auto at = index.latest(ids, *find_type("note"), "at");
+  if (!at || !valid_when(*at)) return std::nullopt;
+  return valid_date(*at) ? when_moment(*at) : parse_moment(*at, "at");
 }
 
 std::vector<Moment> timeline(const Index& index, const Entry& e) {

@@ -330,6 +330,37 @@ std::vector<Entry> Index::linking_to(const std::string& id) const {
   return out;
 }
 
+std::vector<std::string> Index::ids_linking_to(const std::string& id, const TypeSpec& type) const {
+  const auto& d = s_->read();
+  Xapian::Enquire enq(d);
+  enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term(kLink, id)),
+                              Xapian::Query(term(kType, std::string(type.name)))));
+  enq.set_weighting_scheme(Xapian::BoolWeight());
+  std::vector<std::string> out;
+  Xapian::MSet m = enq.get_mset(0, d.get_doccount());
+  for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it.get_document().get_value(kSlotId));
+  return out;
+}
+
+std::optional<std::string> Index::latest(const std::vector<std::string>& ids, const TypeSpec& type,
+                                         const std::string& field) const {
+  const SearchField* f = s_->schema.find(field);
+  if (!f || f->slot == Xapian::BAD_VALUENO || ids.empty()) return std::nullopt;
+  const auto& d = s_->read();
+  std::vector<Xapian::Query> links;
+  for (const auto& id : ids) links.emplace_back(term(kLink, id));
+  Xapian::Enquire enq(d);
+  enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, links.begin(), links.end()),
+                              Xapian::Query(term(kType, std::string(type.name)))));
+  enq.set_weighting_scheme(Xapian::BoolWeight());
+  enq.set_sort_by_value(f->slot, true);
+  Xapian::MSet m = enq.get_mset(0, 1);
+  if (m.empty()) return std::nullopt;
+  std::string v = m.begin().get_document().get_value(f->slot);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
 size_t Index::count(const TypeSpec* type) const {
   const auto& d = s_->read();
   if (!type) return d.get_doccount();

@@ -71,6 +71,12 @@ class Index {
   // Every record of `type` (all types when null) in title order; without data: ids only.
   std::vector<Entry> all(const TypeSpec* type, bool with_data = true) const;
   std::vector<Entry> linking_to(const std::string& id) const;
+  // Ids of records of `type` linking to `id`, without reading their data.
+  std::vector<std::string> ids_linking_to(const std::string& id, const TypeSpec& type) const;
+  // The largest value of date field `field` among records of `type` linking to any of `ids`
+  // (the slot's text: dates as written, datetimes in UTC); nullopt when there is none.
+  std::optional<std::string> latest(const std::vector<std::string>& ids, const TypeSpec& type,
+                                    const std::string& field) const;
   size_t count(const TypeSpec* type) const;
   // The search language (lib/index/query.hpp). Throws Error(Usage) naming the column of a bad query.
   SearchResult search(const std::string& query, const SearchOptions& options) const;
