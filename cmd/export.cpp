@@ -151,6 +151,7 @@ void run_ics(Context& ctx, const std::string& query, const std::string& output) 
       so.type = t;
       so.limit = 0;
       so.by_title = true;
+      so.snippets = false;
       SearchResult r = index.search(query, so);
       for (const auto& n : r.notes) ctx.warn(n);
       for (auto& h : r.hits) into.push_back(std::move(h.entry));

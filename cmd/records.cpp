@@ -387,6 +387,7 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
     so.type = &type;
     so.limit = 0;
     so.by_title = true;
+    so.snippets = false;
     SearchResult r = index.search(o.query, so);
     for (const auto& n : r.notes) ctx.warn(n);
     for (auto& h : r.hits) entries.push_back(std::move(h.entry));

@@ -23,6 +23,7 @@ void run_search(Context& ctx, const SearchArgs& a) {
   o.limit = a.limit;
   o.sort = a.sort;
   o.reverse = a.reverse;
+  o.snippets = ctx.format(Format::Table) != Format::Ids;
   SearchResult r;
   try {
     r = index.search(a.query, o);

@@ -73,14 +73,24 @@ bool task_overdue(const Json& task, sys_seconds now) {
   return d && *d < now;
 }
 
-std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
-  // From the index's values alone: the latest `at` among notes about the party (and its people).
+namespace {
+// A party and, for a company, its people: the ids whose notes count as contact with it.
+std::vector<std::string> party_ids(const Index& index, const Entry& party) {
   std::vector<std::string> ids{party.id};
   if (party.type && party.type->name == "company")
     for (auto& c : index.ids_linking_to(party.id, *find_type("contact"))) ids.push_back(std::move(c));
-  auto at = index.latest(ids, *find_type("note"), "at");
+  return ids;
+}
+
+std::optional<DateTime> moment_of(const std::optional<std::string>& at) {
   if (!at || !valid_when(*at)) return std::nullopt;
   return valid_date(*at) ? when_moment(*at) : parse_moment(*at, "at");
+}
+}  // namespace
+
+std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
+  // From the index's values alone: the latest `at` (only notes have one) about the party or its people.
+  return moment_of(index.latest(party_ids(index, party), "at"));
 }
 
 std::vector<Moment> timeline(const Index& index, const Entry& e) {
@@ -116,12 +126,11 @@ std::vector<Moment> timeline(const Index& index, const Entry& e) {
 
 namespace {
 
+// Names of the people and company a record links to; titles looked up once per id.
 std::string names_of(const Index& index, const Json& data) {
   std::string r;
   auto add = [&](const Json& id) {
-    if (!id.is_string()) return;
-    auto e = index.get(id.get<std::string>());
-    r += (r.empty() ? "" : ", ") + (e ? e->title() : id.get<std::string>());
+    if (id.is_string()) r += (r.empty() ? "" : ", ") + index.title_of(id.get<std::string>());
   };
   if (data.contains("contacts") && data["contacts"].is_array())
     for (const auto& c : data["contacts"]) add(c);
@@ -133,6 +142,7 @@ std::vector<Entry> matching(const Index& index, const std::string& query, const 
   SearchOptions so;
   so.type = find_type(type);
   so.limit = 0;
+  so.snippets = false;
   std::vector<Entry> out;
   for (auto& h : index.search(query, so).hits)
     if (h.entry.error.empty()) out.push_back(std::move(h.entry));
@@ -174,11 +184,15 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!dur.empty()) detail += (detail.empty() ? "" : "; ") + dur;
     items.push_back({*at, AgendaItem{section(*at), "meeting", text_of(n.data, "at"), n, n.title(), detail}});
   }
-  for (auto& d : matching(index, "close:.." + upto, "deal")) {
+  // Deals expected to close in the window; those past their date belong to `crm report stale`.
+  std::string open_deals = "close:" + from + ".." + upto;
+  for (const auto& st : config.stages)
+    if (st.probability == 0 || st.probability == 100) open_deals += " -stage:" + st.name;
+  for (auto& d : matching(index, open_deals, "deal")) {
     const Stage* st = config.stage(text_of(d.data, "stage"));
     if ((st && (st->probability == 0 || st->probability == 100)) || !owned(d.data, "owner")) continue;
     auto close = instant(text_of(d.data, "close"));
-    if (!close || *close > end) continue;
+    if (!close || *close > end || *close < start) continue;
     std::string detail = text_of(d.data, "stage");
     if (d.data.contains("amount"))
       detail += ", " + (d.data["amount"].is_string() ? d.data["amount"].get<std::string>() : d.data["amount"].dump()) +
@@ -188,10 +202,15 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     items.push_back({*close, AgendaItem{section(*close), "deal", text_of(d.data, "close"), d, d.title(), detail}});
   }
   for (const char* type : {"contact", "company"}) {
-    for (auto& p : matching(index, "has:keep_in_touch", type)) {
+    std::vector<Entry> parties = matching(index, "has:keep_in_touch", type);
+    std::vector<std::vector<std::string>> groups;
+    for (const auto& p : parties) groups.push_back(party_ids(index, p));
+    auto lasts = index.latest_each(groups, "at");
+    for (size_t i = 0; i < parties.size(); ++i) {
+      const Entry& p = parties[i];
       std::string every = text_of(p.data, "keep_in_touch");
       if (!valid_period(every) || !owned(p.data, "owner")) continue;
-      auto last_time = last_contacted(index, p);
+      auto last_time = moment_of(lasts[i]);
       std::string created = text_of(p.data, "created");
       std::optional<sys_seconds> since = last_time ? std::optional(last_time->utc) : instant(created);
       if (!since) continue;

@@ -38,7 +38,8 @@ constexpr Xapian::valueno kSlotStamp = 0;
 constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
-constexpr const char* kLayout = "5";
+constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
+constexpr const char* kLayout = "6";
 
 std::string term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -102,6 +103,7 @@ struct Index::State {
       Record& r = rf.record;
       std::string title = r.title();
       doc.add_value(kSlotTitle, fold(title));
+      doc.add_value(kSlotShownTitle, title);
       auto ws = words(title);
       for (const auto& w : ws) doc.add_boolean_term(term(kNameWord, w));
       std::string whole;
@@ -330,6 +332,39 @@ std::vector<Entry> Index::linking_to(const std::string& id) const {
   return out;
 }
 
+std::string Index::title_of(const std::string& id) const {
+  const auto& d = s_->read();
+  std::string t = term(kId, id);
+  auto p = d.postlist_begin(t);
+  if (p == d.postlist_end(t)) return id;
+  return d.get_document(*p, Xapian::DOC_ASSUME_VALID).get_value(kSlotShownTitle);
+}
+
+std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std::vector<std::string>>& groups,
+                                                          const std::string& field) const {
+  std::vector<std::optional<std::string>> best(groups.size());
+  const SearchField* f = s_->schema.find(field);
+  if (!f || f->slot == Xapian::BAD_VALUENO) return best;
+  const auto& d = s_->read();
+  // Every (document, group) pair from the groups' link posting lists, then one pass over the
+  // field's value stream in docid order: no documents are read and nothing is sorted by value.
+  std::vector<std::pair<Xapian::docid, size_t>> refs;
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (const auto& id : groups[g]) {
+      std::string t = term(kLink, id);
+      for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p) refs.emplace_back(*p, g);
+    }
+  std::sort(refs.begin(), refs.end());
+  auto values = d.valuestream_begin(f->slot);
+  for (const auto& [did, g] : refs) {
+    if (values == d.valuestream_end(f->slot)) break;
+    if (values.get_docid() < did) values.skip_to(did);
+    if (values == d.valuestream_end(f->slot)) break;
+    if (values.get_docid() == did && (!best[g] || *values > *best[g])) best[g] = *values;
+  }
+  return best;
+}
+
 std::vector<std::string> Index::ids_linking_to(const std::string& id, const TypeSpec& type) const {
   const auto& d = s_->read();
   Xapian::Enquire enq(d);
@@ -342,23 +377,8 @@ std::vector<std::string> Index::ids_linking_to(const std::string& id, const Type
   return out;
 }
 
-std::optional<std::string> Index::latest(const std::vector<std::string>& ids, const TypeSpec& type,
-                                         const std::string& field) const {
-  const SearchField* f = s_->schema.find(field);
-  if (!f || f->slot == Xapian::BAD_VALUENO || ids.empty()) return std::nullopt;
-  const auto& d = s_->read();
-  std::vector<Xapian::Query> links;
-  for (const auto& id : ids) links.emplace_back(term(kLink, id));
-  Xapian::Enquire enq(d);
-  enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_OR, links.begin(), links.end()),
-                              Xapian::Query(term(kType, std::string(type.name)))));
-  enq.set_weighting_scheme(Xapian::BoolWeight());
-  enq.set_sort_by_value(f->slot, true);
-  Xapian::MSet m = enq.get_mset(0, 1);
-  if (m.empty()) return std::nullopt;
-  std::string v = m.begin().get_document().get_value(f->slot);
-  if (v.empty()) return std::nullopt;
-  return v;
+std::optional<std::string> Index::latest(const std::vector<std::string>& ids, const std::string& field) const {
+  return latest_each({ids}, field).front();
 }
 
 size_t Index::count(const TypeSpec* type) const {
@@ -491,7 +511,8 @@ SearchResult Index::search(const std::string& query, const SearchOptions& o) con
     Hit h;
     h.entry = entry_from(it.get_document());
     h.score = it.get_weight();
-    h.snippet = m.snippet(snippet_text(h.entry), 120, s_->schema.stemmer(), Xapian::MSet::SNIPPET_EXHAUSTIVE, "", "", "…");
+    if (o.snippets)
+      h.snippet = m.snippet(snippet_text(h.entry), 120, s_->schema.stemmer(), Xapian::MSet::SNIPPET_EXHAUSTIVE, "", "", "…");
     r.hits.push_back(std::move(h));
   }
   if (o.reverse && o.sort.empty() && !o.by_title) std::reverse(r.hits.begin(), r.hits.end());

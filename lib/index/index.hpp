@@ -37,6 +37,7 @@ struct SearchOptions {
   std::string sort;                // a field name; empty: relevance (or title when `by_title`)
   bool by_title = false;
   bool reverse = false;
+  bool snippets = true;  // lists and reports do not show them (and they cost most of a large result)
 };
 
 struct Hit {
@@ -73,10 +74,14 @@ class Index {
   std::vector<Entry> linking_to(const std::string& id) const;
   // Ids of records of `type` linking to `id`, without reading their data.
   std::vector<std::string> ids_linking_to(const std::string& id, const TypeSpec& type) const;
-  // The largest value of date field `field` among records of `type` linking to any of `ids`
-  // (the slot's text: dates as written, datetimes in UTC); nullopt when there is none.
-  std::optional<std::string> latest(const std::vector<std::string>& ids, const TypeSpec& type,
-                                    const std::string& field) const;
+  // The largest value of date field `field` among records that link to any of `ids` and have
+  // that field (the slot's text: dates as written, datetimes in UTC); nullopt when there is none.
+  std::optional<std::string> latest(const std::vector<std::string>& ids, const std::string& field) const;
+  // The same for several groups of ids at once, one answer per group.
+  std::vector<std::optional<std::string>> latest_each(const std::vector<std::vector<std::string>>& groups,
+                                                      const std::string& field) const;
+  // A record's title from the index alone (the id itself when there is no such record).
+  std::string title_of(const std::string& id) const;
   size_t count(const TypeSpec* type) const;
   // The search language (lib/index/query.hpp). Throws Error(Usage) naming the column of a bad query.
   SearchResult search(const std::string& query, const SearchOptions& options) const;
