@@ -552,7 +552,9 @@ void run_move(Context& ctx, const std::string& ref, const std::string& stage, co
 
 void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   std::string tn(type.name);
-  auto* group = app.add_subcommand(tn, "add, list, show, edit, set and remove " + std::string(type.folder));
+  auto* group = app.add_subcommand(tn, std::string(type.added_by_flags ? "add, list" : "list") +
+                                           ", show, edit, set and remove " + std::string(type.folder) +
+                                           (type.added_by_flags ? "" : " (crm log adds them)"));
   group->require_subcommand(1);
 
   if (type.added_by_flags) {

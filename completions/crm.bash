@@ -11,6 +11,14 @@ _crm_contact_fields="--title --department --role --company --reports-to --birthd
 _crm_company_fields="--domain --industry --employees --parent $_crm_party_fields"
 _crm_deal_fields='--company --contact --owner --stage --amount --currency
     --probability --close --source --tag --lost-reason --notes --field'
+_crm_task_fields='--due --every --for --contact --company --deal --owner
+    --priority --tag --notes --field'
+_crm_note_fields='--at --subject --contact --company --deal --campaign
+    --direction --duration --outcome --author --tag --field'
+_crm_campaign_fields='--channel --status --start --end --budget --currency
+    --member --owner --tag --notes --field'
+_crm_log_opts='-m --message --at --deal --company --campaign --subject
+    --direction --duration --outcome --author --tag --next --commit-message'
 
 # Field names for `set FIELD=VALUE` and `list --sort FIELD`.
 _crm_contact_names='name title department roles company reports_to birthday emails
@@ -19,6 +27,28 @@ _crm_company_names='name domains industry employees parent emails phones
     addresses website owner lifecycle source tags keep_in_touch notes'
 _crm_deal_names='title company contacts owner stage amount currency
     probability close source tags lost_reason notes'
+_crm_note_names='kind at subject contacts company deal campaign direction
+    duration outcome author tags body'
+_crm_task_names='title due done every contacts company deal owner priority
+    tags notes'
+_crm_campaign_names='name channel status start end budget currency contacts
+    owner tags notes'
+
+# Commands with subcommands, and their subcommands.
+_crm_groups='contact company deal note task campaign export'
+_crm_contact_subs='add list show edit set rm'
+_crm_company_subs='add list show edit set rm'
+_crm_deal_subs='add list show edit set rm move'
+_crm_note_subs='list show edit set rm'
+_crm_task_subs='add list show edit set rm done'
+_crm_campaign_subs='add list show edit set rm'
+_crm_export_subs='ics'
+
+# Values of date, period and choice options.
+_crm_dates='today tomorrow monday tuesday wednesday thursday friday saturday
+    sunday +1d +3d 1w 2w 1m eow eom eoy'
+_crm_periods='30d 1w 2w 1m 3m 6m 1y'
+_crm_record_types='contact company deal note task campaign'
 
 _crm_global_opts='-C --format --json --color -q --quiet -v --verbose --version -h --help'
 _crm_formats='table json ndjson csv tsv yaml markdown ids'
@@ -32,7 +62,10 @@ _crm_takes_value() {
         --reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|\
         --lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|\
         --domain|--industry|--employees|--parent|--contact|--stage|--amount|\
-        --probability|--close|--lost-reason|--rm-*)
+        --probability|--close|--lost-reason|--rm-*|--type|\
+        --due|--every|--for|--deal|--campaign|--subject|--direction|--duration|\
+        --outcome|--author|--commit-message|--priority|--channel|--status|\
+        --start|--end|--budget|--member|--days|-o|--output)
             return 0 ;;
     esac
     return 1
@@ -82,15 +115,26 @@ _crm_setting() {
 }
 
 # Ids and names of records of the given types, those starting with $cur.
+# Tasks are all tasks, done ones included, unless the type is given as
+# task:open (for `crm task done`).
 _crm_refs() {
     local root type id name line c
-    local -a words=()
+    local -a words=() more
     root=$(_crm_root)
     [[ -n $root ]] || return
     for type in "$@"; do
-        while IFS=$'\t' read -r id name _; do
+        more=()
+        case $type in
+            task:open) type=task ;;
+            task) more=(--all) ;;
+        esac
+        # The name is the first column headed name or title (tasks and notes
+        # list other columns first).
+        while IFS=$'\t' read -r id name; do
             words+=("$id" "$name")
-        done < <("$(_crm_program)" -C "$root" "$type" list --format tsv 2>/dev/null | tail -n +2)
+        done < <("$(_crm_program)" -C "$root" "$type" list "${more[@]}" --format tsv 2>/dev/null |
+            awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if (!col && ($i == "name" || $i == "title")) col = i; next }
+                          col { print $1 "\t" $col }')
     done
     local lower_cur=${cur,,}
     for c in "${words[@]}"; do
@@ -129,6 +173,10 @@ _crm() {
     # Find the command, the subcommand and the positional arguments so far.
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
+        if [[ $w == --next ]]; then
+            ((i += 2))              # --next WHEN TEXT takes two words
+            continue
+        fi
         if [[ ${COMP_WORDS[i+1]} == = ]]; then
             ((i += 2))              # --opt=VALUE or FIELD=VALUE
             [[ $w == -* ]] || args+=("$w=")
@@ -140,12 +188,15 @@ _crm() {
         fi
         if [[ -z $cmd ]]; then
             cmd=$w
-        elif [[ -z $sub && $cmd == @(contact|company|deal) ]]; then
+        elif [[ -z $sub && " $_crm_groups " == *" $cmd "* ]]; then
             sub=$w
         else
             args+=("$w")
         fi
     done
+
+    # The TEXT of --next WHEN TEXT: free text.
+    ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[COMP_CWORD-2]} == --next && $prev != = ]] && return
 
     # Values of options.
     case $prev in
@@ -154,6 +205,8 @@ _crm() {
         --format)
             if [[ $cmd == show || $sub == show ]]; then
                 _crm_words "$_crm_show_formats"
+            elif [[ $cmd == agenda ]]; then
+                _crm_words 'table markdown json ndjson csv tsv ids'
             else
                 _crm_words "$_crm_formats"
             fi
@@ -162,15 +215,39 @@ _crm() {
             _crm_words 'auto always never'; return ;;
         --company|--parent)
             _crm_refs company; return ;;
-        --contact|--rm-contact|--reports-to)
+        --contact|--rm-contact|--reports-to|--member|--rm-member)
             _crm_refs contact; return ;;
+        --deal)
+            _crm_refs deal; return ;;
+        --campaign)
+            _crm_refs campaign; return ;;
+        --for)
+            _crm_refs contact company; return ;;
+        --direction)
+            _crm_words 'in out'; return ;;
+        --priority)
+            _crm_words 'low normal high'; return ;;
+        --status)
+            _crm_words 'planned active done'; return ;;
+        --every|--keep-in-touch)
+            _crm_words "$_crm_periods"; return ;;
+        --due|--next|--close|--start|--end)
+            _crm_words "$_crm_dates"; return ;;
+        --at)
+            _crm_words "now $_crm_dates"; return ;;
+        --duration)
+            _crm_words '15m 30m 45m 1h 1h30m 2h'; return ;;
+        --type)
+            _crm_words "$_crm_record_types"; return ;;
+        -o|--output)
+            COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         --stage)
             _crm_words "$(_crm_setting stages)"; return ;;
         --lifecycle)
             _crm_words "$(_crm_setting lifecycle)"; return ;;
         --sort)
             local names=_crm_${cmd}_names
-            [[ $cmd == @(contact|company|deal) ]] && _crm_words "id ${!names}"
+            [[ $cmd == @(contact|company|deal|note|task|campaign) ]] && _crm_words "id ${!names}"
             return ;;
         *)
             _crm_takes_value "$prev" && return ;;  # free text: nothing to offer
@@ -181,19 +258,19 @@ _crm() {
         if [[ $cur == -* ]]; then
             _crm_words "$_crm_global_opts"
         else
-            _crm_words 'init clone contact company deal show edit history check reindex search'
+            _crm_words 'init clone contact company deal note task campaign log
+                agenda show edit history check reindex search export'
         fi
         return
     fi
 
-    # The subcommand of contact, company and deal.
-    if [[ $cmd == @(contact|company|deal) && -z $sub ]]; then
+    # The subcommand of contact, company, deal, note, task, campaign, export.
+    if [[ " $_crm_groups " == *" $cmd "* && -z $sub ]]; then
         if [[ $cur == -* ]]; then
             _crm_words '-h --help'
-        elif [[ $cmd == deal ]]; then
-            _crm_words 'add list show edit set rm move'
         else
-            _crm_words 'add list show edit set rm'
+            local subs=_crm_${cmd}_subs
+            _crm_words "${!subs}"
         fi
         return
     fi
@@ -206,17 +283,30 @@ _crm() {
             'clone ')         opts='' ;;
             'show '|'check '|'reindex ') opts='' ;;
             'search ')       opts='--type --limit --sort --reverse' ;;
+            'log ')           opts=$_crm_log_opts ;;
+            'agenda ')        opts='--days --owner' ;;
+            'export ics')     opts='-o --output' ;;
             'edit ')          opts='-m --message' ;;
             'history ')       opts='--limit' ;;
             'contact add')    opts="$_crm_contact_fields -m --message" ;;
             'company add')    opts="$_crm_company_fields -m --message" ;;
             'deal add')       opts="$_crm_deal_fields -m --message" ;;
+            'task add')       opts="$_crm_task_fields -m --message" ;;
+            'campaign add')   opts="$_crm_campaign_fields -m --message" ;;
             'contact set')    opts="--name $_crm_contact_fields --add-role --rm-role --add-tag --rm-email
                                     --rm-phone --rm-address --rm-tag -m --message" ;;
             'company set')    opts="--name $_crm_company_fields --add-tag --rm-domain
                                     --rm-email --rm-phone --rm-address --rm-tag -m --message" ;;
             'deal set')       opts="--title $_crm_deal_fields --add-tag --rm-contact
                                     --rm-tag -m --message" ;;
+            'task set')       opts="--title $_crm_task_fields --add-tag --rm-contact
+                                    --rm-tag -m --message" ;;
+            'note set')       opts="$_crm_note_fields --add-tag --rm-contact --rm-tag
+                                    -m --message" ;;
+            'campaign set')   opts="--name $_crm_campaign_fields --add-tag --rm-member
+                                    --rm-tag -m --message" ;;
+            'task list')      opts='--sort --reverse --limit --overdue --done --all' ;;
+            'task done')      opts='--at -m --message' ;;
             *' list')         opts='--sort --reverse --limit' ;;
             *' edit')         opts='-m --message' ;;
             *' rm')           opts='--force -m --message' ;;
@@ -229,7 +319,17 @@ _crm() {
     # Positional arguments.
     case "$cmd $sub" in
         'show '|'edit '|'history ')
-            ((${#args[@]} == 0)) && _crm_refs contact company deal ;;
+            ((${#args[@]} == 0)) && _crm_refs $_crm_record_types ;;
+        'log ')
+            if ((${#args[@]} == 0)); then
+                local kinds
+                kinds=$(_crm_setting note_kinds)
+                _crm_words "${kinds:-call email meeting note}"
+            else
+                _crm_refs contact company
+            fi ;;
+        'task done')
+            _crm_refs task:open ;;
         'init ')
             ((${#args[@]} == 0)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
         'clone ')
@@ -250,8 +350,15 @@ _crm() {
                 case $eqkey in
                     stage)                  _crm_words "$(_crm_setting stages)" ;;
                     lifecycle)              _crm_words "$(_crm_setting lifecycle)" ;;
+                    kind)                   _crm_words "$(_crm_setting note_kinds)" ;;
                     company|parent)         _crm_refs company ;;
                     reports_to|reports-to)  _crm_refs contact ;;
+                    deal)                   _crm_refs deal ;;
+                    campaign)               _crm_refs campaign ;;
+                    direction)              _crm_words 'in out' ;;
+                    priority)               _crm_words 'low normal high' ;;
+                    status)                 _crm_words 'planned active done' ;;
+                    every|keep_in_touch|keep-in-touch) _crm_words "$_crm_periods" ;;
                 esac
             else
                 # FIELD= assignments

@@ -4,8 +4,11 @@
 
 # Options that take a value: the next word is not a command or argument.
 function __crm_takes_value
-    string match -qr -- '^(-C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|--at|--reason|--field|--name|--title|--department|--company|--reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|--lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|--domain|--industry|--employees|--parent|--contact|--stage|--amount|--probability|--close|--lost-reason|--rm-.*)$' -- $argv[1]
+    string match -qr -- '^(-C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|--at|--reason|--field|--name|--title|--department|--company|--reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|--lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|--domain|--industry|--employees|--parent|--contact|--stage|--amount|--probability|--close|--lost-reason|--rm-.*|--type|--due|--every|--for|--deal|--campaign|--subject|--direction|--duration|--outcome|--author|--commit-message|--priority|--channel|--status|--start|--end|--budget|--member|--days|-o|--output)$' -- $argv[1]
 end
+
+# Commands that take a subcommand.
+set -g __crm_groups contact company deal note task campaign export
 
 # The words of the command line before the cursor that are not options or
 # option values: command, subcommand, arguments.
@@ -14,12 +17,14 @@ function __crm_words
     set -e tokens[1]
     set -l skip 0
     for t in $tokens
-        if test $skip = 1
-            set skip 0
+        if test $skip -gt 0
+            set skip (math $skip - 1)
             continue
         end
         if string match -q -- '-*' $t
-            if not string match -q -- '*=*' $t; and __crm_takes_value $t
+            if test "$t" = --next
+                set skip 2      # --next WHEN TEXT
+            else if not string match -q -- '*=*' $t; and __crm_takes_value $t
                 set skip 1
             end
             continue
@@ -43,13 +48,13 @@ end
 
 function __crm_no_subcommand
     set -l w (__crm_words)
-    test (count $w) -eq 1; and contains -- $w[1] contact company deal
+    test (count $w) -eq 1; and contains -- $w[1] $__crm_groups
 end
 
 # Number of arguments after the (sub)command so far.
 function __crm_nargs
     set -l w (__crm_words)
-    if contains -- "$w[1]" contact company deal
+    if contains -- "$w[1]" $__crm_groups
         math (count $w) - 2
     else
         math (count $w) - 1
@@ -96,14 +101,27 @@ function __crm_setting
 end
 
 # Ids and names of records of the given types, each described by the other.
+# Tasks include done ones, unless given as task:open (for `crm task done`).
 function __crm_refs
     set -l root (__crm_root)
     test -n "$root"; or return
     set -l crm (commandline -opc)[1]
     for type in $argv
-        $crm -C $root $type list --format tsv 2>/dev/null | tail -n +2 | while read -l -d \t id name rest
-            printf '%s\t%s\n' "$name" "$type $id" "$id" "$type $name"
+        set -l more
+        switch $type
+            case task:open
+                set type task
+            case task
+                set more --all
         end
+        # The name is the first column headed name or title (tasks and notes
+        # list other columns first).
+        $crm -C $root $type list $more --format tsv 2>/dev/null |
+            awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if (!col && ($i == "name" || $i == "title")) col = i; next }
+                          col && $col != "" { print $1 "\t" $col }' |
+            while read -l -d \t id name
+                printf '%s\t%s\n' "$name" "$type $id" "$id" "$type $name"
+            end
     end
 end
 
@@ -122,6 +140,20 @@ function __crm_assignments
                 __crm_refs company | string replace -r '^' "$key="
             case reports_to reports-to
                 __crm_refs contact | string replace -r '^' "$key="
+            case deal
+                __crm_refs deal | string replace -r '^' "$key="
+            case campaign
+                __crm_refs campaign | string replace -r '^' "$key="
+            case kind
+                printf "$key=%s\n" (__crm_setting note_kinds)
+            case direction
+                printf "$key=%s\n" in out
+            case priority
+                printf "$key=%s\n" low normal high
+            case status
+                printf "$key=%s\n" planned active done
+            case every keep_in_touch keep-in-touch
+                printf "$key=%s\n" 30d 1w 2w 1m 3m 6m 1y
         end
         return
     end
@@ -132,15 +164,40 @@ function __crm_assignments
             printf '%s=\n' name domains industry employees parent emails phones addresses website owner lifecycle source tags keep_in_touch notes conflicts
         case deal
             printf '%s=\n' title company contacts owner stage amount currency probability close source tags lost_reason notes conflicts
+        case note
+            printf '%s=\n' kind at subject contacts company deal campaign direction duration outcome author tags body conflicts
+        case task
+            printf '%s=\n' title due done every contacts company deal owner priority tags notes conflicts
+        case campaign
+            printf '%s=\n' name channel status start end budget currency contacts owner tags notes conflicts
     end
 end
+
+# Note kinds from crm.yaml, or the default ones outside a repository.
+function __crm_note_kinds
+    set -l kinds (__crm_setting note_kinds)
+    test (count $kinds) -gt 0; or set kinds call email meeting note
+    printf '%s\n' $kinds
+end
+
+# Words for date and period options.
+set -g __crm_dates today tomorrow monday tuesday wednesday thursday friday saturday sunday +1d +3d 1w 2w 1m eow eom eoy
+set -g __crm_periods 30d 1w 2w 1m 3m 6m 1y
 
 complete -c crm -f
 
 # Global options (before or after the command).
 complete -c crm -s C -r -a '(__fish_complete_directories)' -d 'Run as if started in DIR'
-complete -c crm -n 'not __crm_using show; and not __crm_using contact show; and not __crm_using company show; and not __crm_using deal show' -l format -x -a 'table json ndjson csv tsv yaml markdown ids' -d 'Output format'
-complete -c crm -n '__crm_using show; or __crm_using contact show; or __crm_using company show; or __crm_using deal show' -l format -x -a 'table json ndjson yaml ids' -d 'Output format'
+function __crm_showing
+    __crm_using show; and return 0
+    for type in contact company deal note task campaign
+        __crm_using $type show; and return 0
+    end
+    return 1
+end
+complete -c crm -n 'not __crm_showing; and not __crm_using agenda' -l format -x -a 'table json ndjson csv tsv yaml markdown ids' -d 'Output format'
+complete -c crm -n __crm_showing -l format -x -a 'table json ndjson yaml ids' -d 'Output format'
+complete -c crm -n '__crm_using agenda' -l format -x -a 'table markdown json ndjson csv tsv ids' -d 'Output format'
 complete -c crm -l json -d 'Same as --format json'
 complete -c crm -l color -x -a 'auto always never' -d 'Colour'
 complete -c crm -s q -l quiet -d 'No messages on stderr except errors'
@@ -154,13 +211,19 @@ complete -c crm -n __crm_no_command -a clone -d 'Clone a crm repository and buil
 complete -c crm -n __crm_no_command -a contact -d 'Add, list, show, edit, set and remove contacts'
 complete -c crm -n __crm_no_command -a company -d 'Add, list, show, edit, set and remove companies'
 complete -c crm -n __crm_no_command -a deal -d 'Add, list, show, edit, set, move and remove deals'
+complete -c crm -n __crm_no_command -a note -d 'List, show, edit, set and remove notes (made by crm log)'
+complete -c crm -n __crm_no_command -a task -d 'Add, list, show, edit, set, complete and remove tasks'
+complete -c crm -n __crm_no_command -a campaign -d 'Add, list, show, edit, set and remove campaigns'
+complete -c crm -n __crm_no_command -a log -d 'Log a call, email, meeting or note with people or companies'
+complete -c crm -n __crm_no_command -a agenda -d 'What is due: tasks, meetings, deals closing, people to contact'
 complete -c crm -n __crm_no_command -a show -d 'Show any record, with the records linked to it'
 complete -c crm -n __crm_no_command -a edit -d 'Edit any record in $EDITOR'
 complete -c crm -n __crm_no_command -a history -d 'The git history of a record, field by field'
 complete -c crm -n __crm_no_command -a check -d 'Validate every file and link; list conflicts'
 complete -c crm -n __crm_no_command -a reindex -d 'Rebuild the index from the files'
 complete -c crm -n __crm_no_command -a search -d 'Search every record (Lunr query language)'
-complete -c crm -n '__fish_seen_subcommand_from search' -l type -xa 'contact company deal' -d 'Only this type'
+complete -c crm -n __crm_no_command -a export -d 'Write tasks and meetings out as iCalendar'
+complete -c crm -n '__fish_seen_subcommand_from search' -l type -xa 'contact company deal note task campaign' -d 'Only this type'
 complete -c crm -n '__fish_seen_subcommand_from search' -l limit -x -d 'At most N results'
 complete -c crm -n '__fish_seen_subcommand_from search' -l sort -x -d 'Sort by a field'
 complete -c crm -n '__fish_seen_subcommand_from search' -l reverse -d 'Reverse the order'
@@ -173,16 +236,18 @@ complete -c crm -n '__crm_using init' -s m -l message -x -d 'Commit message'
 complete -c crm -n '__crm_using clone; and test (__crm_nargs) -eq 1' -a '(__fish_complete_directories)'
 
 # crm show, edit, history
-complete -c crm -n '__crm_using show; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
-complete -c crm -n '__crm_using edit; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
+complete -c crm -n '__crm_using show; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal note task campaign)'
+complete -c crm -n '__crm_using edit; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal note task campaign)'
 complete -c crm -n '__crm_using edit' -s m -l message -x -d 'Commit message'
-complete -c crm -n '__crm_using history; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal)'
+complete -c crm -n '__crm_using history; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal note task campaign)'
 complete -c crm -n '__crm_using history' -l limit -x -d 'At most N changes'
 
-# crm contact|company|deal SUBCOMMAND
-for type in contact company deal
+# crm contact|company|deal|note|task|campaign SUBCOMMAND
+for type in contact company deal note task campaign
     set -l n "__crm_using $type"
-    complete -c crm -n "__crm_no_subcommand; and $n" -a add -d "Add a $type; prints its id"
+    if test $type != note   # notes are made by crm log
+        complete -c crm -n "__crm_no_subcommand; and $n" -a add -d "Add a $type; prints its id"
+    end
     complete -c crm -n "__crm_no_subcommand; and $n" -a list -d "List records"
     complete -c crm -n "__crm_no_subcommand; and $n" -a show -d "Show a $type with its links"
     complete -c crm -n "__crm_no_subcommand; and $n" -a edit -d "Edit a $type in \$EDITOR"
@@ -203,18 +268,26 @@ for type in contact company deal
     end
     complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l field -x -d 'Custom field NAME=VALUE'
     complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l tag -x -d 'Tag (repeatable)'
-    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l notes -x -a - -d 'Free text; - reads stdin'
-    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l source -x -d 'Where it came from'
-    complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l owner -x -d 'Who in your team owns it'
+    if test $type != note
+        complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l notes -x -a - -d 'Free text; - reads stdin'
+        complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l owner -x -d 'Who in your team owns it'
+    end
+    if contains -- $type contact company deal
+        complete -c crm -n "__crm_using $type add; or __crm_using $type set" -l source -x -d 'Where it came from'
+    end
     complete -c crm -n "__crm_using $type set" -l add-tag -x -d 'Add a tag'
     complete -c crm -n "__crm_using $type set" -l rm-tag -x -d 'Remove a tag'
 end
 complete -c crm -n '__crm_no_subcommand; and __crm_using deal' -a move -d 'Move a deal to another stage'
+complete -c crm -n '__crm_no_subcommand; and __crm_using task' -a done -d 'Mark tasks done; a repeating task gets its next due date'
 
 # list --sort FIELD
 complete -c crm -n '__crm_using contact list' -l sort -x -d 'Sort by this field' -a 'id name title department roles company reports_to birthday emails phones addresses website owner lifecycle source tags keep_in_touch notes'
 complete -c crm -n '__crm_using company list' -l sort -x -d 'Sort by this field' -a 'id name domains industry employees parent emails phones addresses website owner lifecycle source tags keep_in_touch notes'
 complete -c crm -n '__crm_using deal list' -l sort -x -d 'Sort by this field' -a 'id title company contacts owner stage amount currency probability close source tags lost_reason notes'
+complete -c crm -n '__crm_using note list' -l sort -x -d 'Sort by this field' -a 'id kind at subject contacts company deal campaign direction duration outcome author tags body'
+complete -c crm -n '__crm_using task list' -l sort -x -d 'Sort by this field' -a 'id title due done every contacts company deal owner priority tags notes'
+complete -c crm -n '__crm_using campaign list' -l sort -x -d 'Sort by this field' -a 'id name channel status start end budget currency contacts owner tags notes'
 
 # Fields of contacts and companies
 for type in contact company
@@ -266,3 +339,64 @@ complete -c crm -n '__crm_using deal move; and test (__crm_nargs) -eq 1' -a '(__
 complete -c crm -n '__crm_using deal move' -l at -x -a 'now today yesterday' -d 'When it happened'
 complete -c crm -n '__crm_using deal move' -l reason -x -d 'Why it was lost (lost stages only)'
 complete -c crm -n '__crm_using deal move' -s m -l message -x -d 'Commit message'
+
+# crm log KIND REF...
+complete -c crm -n '__crm_using log; and test (__crm_nargs) -eq 0' -a '(__crm_note_kinds)' -d 'Kind'
+complete -c crm -n '__crm_using log; and test (__crm_nargs) -ge 1' -a '(__crm_refs contact company)'
+complete -c crm -n '__crm_using log' -s m -l message -x -a - -d 'What happened; - reads stdin; without it $EDITOR opens'
+complete -c crm -n '__crm_using log' -l next -x -a '$__crm_dates' -d 'The next step as a task: WHEN TEXT'
+complete -c crm -n '__crm_using log' -l commit-message -x -d 'Commit message'
+
+# Fields of notes (crm log, crm note set)
+set -l n '__crm_using log; or __crm_using note set'
+complete -c crm -n $n -l at -x -a 'now $__crm_dates' -d 'When it happened'
+complete -c crm -n $n -l subject -x -d 'One-line summary'
+complete -c crm -n $n -l company -x -a '(__crm_refs company)' -d 'Company'
+complete -c crm -n $n -l deal -x -a '(__crm_refs deal)' -d 'Deal it is about'
+complete -c crm -n $n -l campaign -x -a '(__crm_refs campaign)' -d 'Campaign it answers'
+complete -c crm -n $n -l direction -x -a 'in out' -d 'in (they reached us) or out (we reached them)'
+complete -c crm -n $n -l duration -x -a '15m 30m 45m 1h 1h30m 2h' -d 'How long'
+complete -c crm -n $n -l outcome -x -d 'What came of it'
+complete -c crm -n $n -l author -x -d 'Who wrote it'
+complete -c crm -n '__crm_using log' -l tag -x -d 'Tag (repeatable)'
+complete -c crm -n '__crm_using note set' -l contact -x -a '(__crm_refs contact)' -d 'Person involved (repeatable)'
+complete -c crm -n '__crm_using note set' -l rm-contact -x -a '(__crm_refs contact)' -d 'Remove a contact'
+
+# Fields of tasks
+set -l n '__crm_using task add; or __crm_using task set'
+complete -c crm -n $n -l due -x -a '$__crm_dates' -d 'When: a date, or a date and time'
+complete -c crm -n $n -l every -x -a '$__crm_periods' -d 'Repeat every period'
+complete -c crm -n $n -l for -x -a '(__crm_refs contact company)' -d 'Who it is for: contact or company (repeatable)'
+complete -c crm -n $n -l contact -x -a '(__crm_refs contact)' -d 'Person it is for (repeatable)'
+complete -c crm -n $n -l company -x -a '(__crm_refs company)' -d 'Company it is for'
+complete -c crm -n $n -l deal -x -a '(__crm_refs deal)' -d 'Deal it moves on'
+complete -c crm -n $n -l priority -x -a 'low normal high' -d 'Priority'
+complete -c crm -n '__crm_using task set' -l title -x -d 'What to do'
+complete -c crm -n '__crm_using task set' -l rm-contact -x -a '(__crm_refs contact)' -d 'Remove a contact'
+
+# crm task list, crm task done REF...
+complete -c crm -n '__crm_using task list' -l overdue -d 'Only open tasks due before now'
+complete -c crm -n '__crm_using task list' -l done -d 'Only tasks that are done'
+complete -c crm -n '__crm_using task list' -l all -d 'Open and done tasks'
+complete -c crm -n '__crm_using task done' -a '(__crm_refs task:open)'
+complete -c crm -n '__crm_using task done' -l at -x -a 'now today yesterday' -d 'When it was done'
+complete -c crm -n '__crm_using task done' -s m -l message -x -d 'Commit message'
+
+# Fields of campaigns
+set -l n '__crm_using campaign add; or __crm_using campaign set'
+complete -c crm -n $n -l channel -x -a 'email event ads webinar' -d 'How it reaches people'
+complete -c crm -n $n -l status -x -a 'planned active done' -d 'Status'
+complete -c crm -n $n -l start -x -a '$__crm_dates' -d 'First day'
+complete -c crm -n $n -l end -x -a '$__crm_dates' -d 'Last day'
+complete -c crm -n $n -l budget -x -d 'What it costs, a decimal number'
+complete -c crm -n $n -l currency -x -d 'ISO 4217 code'
+complete -c crm -n $n -l member -x -a '(__crm_refs contact)' -d 'Member (repeatable)'
+complete -c crm -n '__crm_using campaign set' -l rm-member -x -a '(__crm_refs contact)' -d 'Remove a member'
+
+# crm agenda
+complete -c crm -n '__crm_using agenda' -l days -x -a '0 1 7 14 30' -d 'How many days after today to look ahead'
+complete -c crm -n '__crm_using agenda' -l owner -x -d 'Only what this person owns'
+
+# crm export ics
+complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a ics -d 'Tasks and meetings as one iCalendar file'
+complete -c crm -n '__crm_using export ics' -s o -l output -r -F -d 'Write to FILE instead of stdout'

@@ -327,6 +327,12 @@ std::vector<Problem> validate_record(const TypeSpec& type, const Config& config,
     std::string key(f.name);
     c.field(f, data.contains(key) ? data[key] : Json(), "/" + key, std::string(type.name));
   }
+  // A period that ends before it starts (campaigns).
+  if (data.contains("start") && data.contains("end") && data["start"].is_string() && data["end"].is_string() &&
+      valid_date(data["start"].get<std::string>()) && valid_date(data["end"].get<std::string>()) &&
+      data["end"].get<std::string>() < data["start"].get<std::string>())
+    problems.push_back({"/end", "end: " + data["end"].get<std::string>() + " is before start " +
+                                    data["start"].get<std::string>()});
   for (auto it = data.begin(); it != data.end(); ++it)
     if (!type.field(it.key()))
       problems.push_back({"/" + it.key(), "unknown field '" + it.key() + "'; custom fields go under fields: and are declared in crm.yaml"});
