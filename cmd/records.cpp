@@ -377,7 +377,9 @@ void sort_entries(const Index& index, const TypeSpec& type, std::vector<Entry>& 
 void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   Repository& repo = ctx.repo();
   Index index(repo, false, ctx.quiet);
-  bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty();
+  // Tasks (filtered by done, sorted by due) and notes (sorted by at) are read even for ids.
+  bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty() && type.name != "task" &&
+                  type.name != "note";
   std::vector<Entry> entries;
   if (o.query.empty()) {
     entries = index.all(&type, !ids_only);

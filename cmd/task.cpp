@@ -34,10 +34,7 @@ void run_done(Context& ctx, const std::vector<std::string>& refs, const std::str
   std::vector<Record> changed;
   std::string titles;
   for (const auto& ref : refs) {
-    // A repeating task leaves done copies with the same title: the open one is meant.
-    auto open = tx.index().find(ref, &type);
-    std::erase_if(open, [](const Entry& c) { return c.data.contains("done"); });
-    Entry e = open.size() == 1 ? open.front() : tx.index().resolve(ref, &type);
+    Entry e = tx.index().resolve(ref, &type);  // an open task wins over its done copies
     Record r = load_valid_entry(repo, e).record;
     if (r.data.contains("done")) {
       ctx.say("crm: " + r.title() + " was already done (" + r.data["done"].get<std::string>() + ")");

@@ -456,6 +456,15 @@ std::vector<Entry> Index::find(const std::string& ref_in, const Types& types, bo
     for (const auto& e : exact) accept(e);
     for (const auto& e : partial) accept(e);
   }
+  // A repeating task leaves done copies under the same title: the one open task is meant.
+  if (exact_wins && out.size() > 1 && std::all_of(out.begin(), out.end(), [](const Entry& e) {
+        return e.type && e.type->name == "task";
+      })) {
+    std::vector<Entry> open;
+    for (const auto& e : out)
+      if (e.error.empty() && !e.data.contains("done")) open.push_back(e);
+    if (open.size() == 1) return open;
+  }
   return out;
 }
 
