@@ -82,6 +82,9 @@ std::vector<std::string> party_ids(const Index& index, const Entry& party) {
   return ids;
 }
 
+// Notes dated in the future (a meeting planned for tomorrow) are not contact yet.
+std::string now_utc() { return format_datetime(DateTime{crm::now().utc, 0}); }
+
 std::optional<DateTime> moment_of(const std::optional<std::string>& at) {
   if (!at || !valid_when(*at)) return std::nullopt;
   return valid_date(*at) ? when_moment(*at) : parse_moment(*at, "at");
@@ -90,7 +93,7 @@ std::optional<DateTime> moment_of(const std::optional<std::string>& at) {
 
 std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
   // From the index's values alone: the latest `at` (only notes have one) about the party or its people.
-  return moment_of(index.latest(party_ids(index, party), "at"));
+  return moment_of(index.latest_each({party_ids(index, party)}, "at", now_utc()).front());
 }
 
 std::vector<Moment> timeline(const Index& index, const Entry& e) {
@@ -184,15 +187,15 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!dur.empty()) detail += (detail.empty() ? "" : "; ") + dur;
     items.push_back({*at, AgendaItem{section(*at), "meeting", text_of(n.data, "at"), n, n.title(), detail}});
   }
-  // Deals expected to close in the window; those past their date belong to `crm report stale`.
-  std::string open_deals = "close:" + from + ".." + upto;
+  // Open deals expected to close in the window, and those whose close date has passed.
+  std::string open_deals = "close:.." + upto;
   for (const auto& st : config.stages)
     if (st.probability == 0 || st.probability == 100) open_deals += " -stage:" + st.name;
   for (auto& d : matching(index, open_deals, "deal")) {
     const Stage* st = config.stage(text_of(d.data, "stage"));
     if ((st && (st->probability == 0 || st->probability == 100)) || !owned(d.data, "owner")) continue;
     auto close = instant(text_of(d.data, "close"));
-    if (!close || *close > end || *close < start) continue;
+    if (!close || *close > end) continue;
     std::string detail = text_of(d.data, "stage");
     if (d.data.contains("amount"))
       detail += ", " + (d.data["amount"].is_string() ? d.data["amount"].get<std::string>() : d.data["amount"].dump()) +
@@ -205,7 +208,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     std::vector<Entry> parties = matching(index, "has:keep_in_touch", type);
     std::vector<std::vector<std::string>> groups;
     for (const auto& p : parties) groups.push_back(party_ids(index, p));
-    auto lasts = index.latest_each(groups, "at");
+    auto lasts = index.latest_each(groups, "at", now_utc());
     for (size_t i = 0; i < parties.size(); ++i) {
       const Entry& p = parties[i];
       std::string every = text_of(p.data, "keep_in_touch");

@@ -341,7 +341,7 @@ std::string Index::title_of(const std::string& id) const {
 }
 
 std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std::vector<std::string>>& groups,
-                                                          const std::string& field) const {
+                                                          const std::string& field, const std::string& upto) const {
   std::vector<std::optional<std::string>> best(groups.size());
   const SearchField* f = s_->schema.find(field);
   if (!f || f->slot == Xapian::BAD_VALUENO) return best;
@@ -360,7 +360,9 @@ std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std
     if (values == d.valuestream_end(f->slot)) break;
     if (values.get_docid() < did) values.skip_to(did);
     if (values == d.valuestream_end(f->slot)) break;
-    if (values.get_docid() == did && (!best[g] || *values > *best[g])) best[g] = *values;
+    if (values.get_docid() != did) continue;
+    std::string v = *values;
+    if ((upto.empty() || v <= upto) && (!best[g] || v > *best[g])) best[g] = std::move(v);
   }
   return best;
 }
@@ -375,10 +377,6 @@ std::vector<std::string> Index::ids_linking_to(const std::string& id, const Type
   Xapian::MSet m = enq.get_mset(0, d.get_doccount());
   for (auto it = m.begin(); it != m.end(); ++it) out.push_back(it.get_document().get_value(kSlotId));
   return out;
-}
-
-std::optional<std::string> Index::latest(const std::vector<std::string>& ids, const std::string& field) const {
-  return latest_each({ids}, field).front();
 }
 
 size_t Index::count(const TypeSpec* type) const {
@@ -534,7 +532,7 @@ Entry Index::resolve(const std::string& ref, const TypeSpec* type) const {
 
 Entry Index::resolve(const std::string& ref, const Types& types) const {
   std::vector<Entry> c = find(ref, types);
-  std::string what;
+  std::string what, whats = types.size() == 1 ? std::string(types.front()->folder) : "records";
   for (const auto* t : types) what += (what.empty() ? "" : " or ") + std::string(t->name);
   if (what.empty()) what = "record";
   if (c.empty())
@@ -542,7 +540,7 @@ Entry Index::resolve(const std::string& ref, const Types& types) const {
          "use an id (4+ characters), an email, or words of the name; `crm " +
              (types.empty() ? std::string("contact") : std::string(types.front()->name)) + " list` shows what there is");
   if (c.size() == 1) return c.front();
-  std::string msg = "'" + ref + "' matches " + std::to_string(c.size()) + " " + what + "s:";
+  std::string msg = "'" + ref + "' matches " + std::to_string(c.size()) + " " + whats + ":";
   size_t shown = 0;
   for (const auto& e : c) {
     if (++shown > 20) {

@@ -74,12 +74,11 @@ class Index {
   std::vector<Entry> linking_to(const std::string& id) const;
   // Ids of records of `type` linking to `id`, without reading their data.
   std::vector<std::string> ids_linking_to(const std::string& id, const TypeSpec& type) const;
-  // The largest value of date field `field` among records that link to any of `ids` and have
-  // that field (the slot's text: dates as written, datetimes in UTC); nullopt when there is none.
-  std::optional<std::string> latest(const std::vector<std::string>& ids, const std::string& field) const;
-  // The same for several groups of ids at once, one answer per group.
+  // For each group of ids: the largest value of date field `field` (at most `upto` when given) among
+  // records that link to any of the group's ids and have that field (the slot's text: dates as
+  // written, datetimes in UTC); nullopt when there is none. Reads no documents.
   std::vector<std::optional<std::string>> latest_each(const std::vector<std::vector<std::string>>& groups,
-                                                      const std::string& field) const;
+                                                      const std::string& field, const std::string& upto = {}) const;
   // A record's title from the index alone (the id itself when there is no such record).
   std::string title_of(const std::string& id) const;
   size_t count(const TypeSpec* type) const;
