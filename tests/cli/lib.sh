@@ -152,3 +152,14 @@ hand_clean() {
   for d in "$@"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
   true
 }
+
+# the first WEEKDAY (1=Monday .. 7=Sunday) strictly after DAY, computed with date(1)
+next_weekday() {
+  local d
+  d=$(date -u -d "$1 +1 day" +%F)
+  while [ "$(date -u -d "$d" +%u)" != "$2" ]; do d=$(date -u -d "$d +1 day" +%F); done
+  printf '%s' "$d"
+}
+# the record files of notes and tasks in the working tree, sorted
+note_files() { find notes -type f -name '*.yaml' 2>/dev/null | sort; }
+task_files() { find tasks -type f -name '*.yaml' 2>/dev/null | sort; }

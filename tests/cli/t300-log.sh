@@ -7,16 +7,6 @@ NOW=2026-11-23T09:00:00Z # a Monday
 TODAY=${NOW%%T*}
 export CRM_NOW=$NOW
 
-# the first WEEKDAY (1=Monday .. 7=Sunday) strictly after DAY, computed with date(1)
-next_weekday() {
-  local d
-  d=$(date -u -d "$1 +1 day" +%F)
-  while [ "$(date -u -d "$d" +%u)" != "$2" ]; do d=$(date -u -d "$d +1 day" +%F); done
-  printf '%s' "$d"
-}
-# the record files of notes and tasks in the working tree, sorted
-note_files() { find notes -type f -name '*.yaml' 2>/dev/null | sort; }
-task_files() { find tasks -type f -name '*.yaml' 2>/dev/null | sort; }
 
 new_repo
 acme=$(crm company add "Acme Iberia S.L." --domain acme.example)

@@ -7,13 +7,6 @@ NOW=2026-11-23T09:00:00Z # a Monday
 TODAY=${NOW%%T*}
 export CRM_NOW=$NOW
 
-next_weekday() {
-  local d
-  d=$(date -u -d "$1 +1 day" +%F)
-  while [ "$(date -u -d "$d" +%u)" != "$2" ]; do d=$(date -u -d "$d +1 day" +%F); done
-  printf '%s' "$d"
-}
-task_files() { find tasks -type f -name '*.yaml' 2>/dev/null | sort; }
 tfile() { rec_path tasks "$1"; }
 # the next due date of a task due PREV (YYYY-MM-DD) repeating every DAYS days, done on DONE_DAY:
 # PREV + period, moved on by the period while it is on or before DONE_DAY
