@@ -139,7 +139,13 @@ print(bad)
 PY
 )
   expect_eq "$broken" 0
-  expect_no_file .git/index.lock
+  # A git child killed mid-write leaves .git/index.lock, as a killed git does; then the journal
+  # says a crm write was interrupted, and the next crm writer removes the lock (checked below).
+  if [ -e .git/index.lock ] && [ ! -e .git/crm/journal ]; then
+    failed ".git/index.lock left with no interrupted crm write to explain it"
+  else
+    pass
+  fi
 
   test_case "kill -9 trial $n: crm check passes"
   run crm check
@@ -161,6 +167,7 @@ PY
     expect_commits_since "$base" 1
   fi
   expect_clean
+  expect_no_file .git/index.lock
   # every record on disk is committed and every committed record is on disk
   local on_disk in_head
   on_disk=$(find contacts -name '*.yaml' | sort)
