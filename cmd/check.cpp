@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <tuple>
+#include <unordered_map>
 
 #include "cmd/records.hpp"
 #include "model/error.hpp"
@@ -17,24 +18,44 @@ struct Finding {
   bool conflict = false;
 };
 
-void check_links(const Index& index, const RecordFile& f, std::vector<Finding>& out) {
-  const TypeSpec& type = *f.record.type;
+// What each linked id is, looked up once: a record type name, or "" when there is no such record.
+class LinkTargets {
+ public:
+  explicit LinkTargets(const Index& index) : index_(index) {}
+  const std::string& type_of(const std::string& id) {
+    auto [it, fresh] = types_.try_emplace(id);
+    if (fresh) {
+      auto e = index_.get(id);
+      it->second = e && e->type ? std::string(e->type->name) : std::string();
+    }
+    return it->second;
+  }
+
+ private:
+  const Index& index_;
+  std::unordered_map<std::string, std::string> types_;
+};
+
+// Calls `report(pointer, message)` for each link that does not resolve to a record of the right type.
+template <class Report>
+void check_links(LinkTargets& targets, const TypeSpec& type, const Json& data, Report report) {
   for (const auto& fs : type.fields) {
     std::string n(fs.name);
-    if (!f.record.data.contains(n)) continue;
-    const Json& v = f.record.data[n];
+    if (!data.contains(n)) continue;
+    const Json& v = data[n];
     auto check_one = [&](const Json& id, const std::string& ptr) {
       if (!id.is_string() || !valid_id(id.get<std::string>())) return;
-      auto e = index.get(id.get<std::string>());
-      Problem p{ptr, ""};
-      if (!e) out.push_back({f.where(p), n + ": links to " + id.get<std::string>() + ", which does not exist"});
-      else if (e->type && e->type->name != fs.ref_type)
-        out.push_back({f.where(p), n + ": links to a " + std::string(e->type->name) + ", not a " + std::string(fs.ref_type)});
+      const std::string& t = targets.type_of(id.get<std::string>());
+      if (t.empty()) report(ptr, n + ": links to " + id.get<std::string>() + ", which does not exist");
+      else if (t != fs.ref_type) report(ptr, n + ": links to a " + t + ", not a " + std::string(fs.ref_type));
     };
     if (fs.kind == Kind::Ref) check_one(v, "/" + n);
     if (fs.kind == Kind::Refs && v.is_array())
       for (size_t i = 0; i < v.size(); ++i) check_one(v[i], "/" + n + "/" + std::to_string(i));
   }
+}
+
+void check_conflicts(const RecordFile& f, std::vector<Finding>& out) {
   if (f.record.data.contains("conflicts") && f.record.data["conflicts"].is_object())
     for (auto it = f.record.data["conflicts"].begin(); it != f.record.data["conflicts"].end(); ++it)
       out.push_back({f.where({"/conflicts/" + it.key(), ""}),
@@ -44,8 +65,9 @@ void check_links(const Index& index, const RecordFile& f, std::vector<Finding>& 
 void run_check(Context& ctx) {
   Repository& repo = ctx.repo();
   Index index(repo, false, ctx.quiet);
+  LinkTargets targets(index);
   std::vector<Finding> found;
-  // The index holds every file's parse result; only files with problems or links are re-read.
+  // The index holds every file's parse result; only files with problems are re-read (for line numbers).
   repo.scan([&](const FileStamp& fs) {
     if (!valid_id(fs.id)) {
       found.push_back({fs.path, "the file name is not a record id (8 to 32 of 0-9 and a-z)"});
@@ -59,13 +81,17 @@ void run_check(Context& ctx) {
     if (e && e->error.empty()) {
       auto problems = validate_record(*fs.type, repo.config(), e->data);
       bool conflicts = e->data.contains("conflicts");
-      bool links = !linked_ids(*fs.type, e->data).empty();
-      if (problems.empty() && !conflicts && !links) return;
+      bool bad_link = false;
+      check_links(targets, *fs.type, e->data, [&](const std::string&, const std::string&) { bad_link = true; });
+      if (problems.empty() && !conflicts && !bad_link) return;
     }
     try {
       RecordFile f = repo.load(*fs.type, fs.id);
       for (const auto& p : f.problems) found.push_back({f.where(p), p.message});
-      check_links(index, f, found);
+      check_links(targets, *f.record.type, f.record.data, [&](const std::string& ptr, const std::string& msg) {
+        found.push_back({f.where({ptr, ""}), msg});
+      });
+      check_conflicts(f, found);
     } catch (const Error& err) {
       found.push_back({"", err.what()});
     }

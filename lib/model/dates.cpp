@@ -306,12 +306,13 @@ std::string parse_duration(std::string_view text, std::string_view what) {
   return duration_text(n);
 }
 
+// Files may say it as people do ("60m", "90 min", "1:30"); crm writes the canonical form.
 bool valid_duration(std::string_view text) {
-  int n = minutes_of(text);
-  return n > 0 && n <= 100000 && duration_text(n) == text;
+  int n = minutes_of(lower_ascii(trim(text)));
+  return n > 0 && n <= 100000;
 }
 
-int duration_minutes(std::string_view canonical) { return valid_duration(canonical) ? minutes_of(canonical) : 0; }
+int duration_minutes(std::string_view text) { return valid_duration(text) ? minutes_of(lower_ascii(trim(text))) : 0; }
 
 Days add_period(Days d, std::string_view period) {
   auto r = relative_day("+" + std::string(period), d);

@@ -38,8 +38,8 @@ bool valid_when(std::string_view text);  // valid_date or valid_datetime
 DateTime when_moment(std::string_view canonical);
 // How long something took: "45m", "1h30m", "1:30", "90" (minutes) -> "45m", "1h30m", "1h30m", "1h30m".
 std::string parse_duration(std::string_view text, std::string_view what);
-bool valid_duration(std::string_view text);
-int duration_minutes(std::string_view canonical);  // 0 when not valid
+bool valid_duration(std::string_view text);  // any form parse_duration reads
+int duration_minutes(std::string_view text);  // 0 when not valid
 // Add a period ("3m") to a day.
 Days add_period(Days d, std::string_view period);
 Days today();

@@ -759,7 +759,8 @@ TEST_CASE("notes and tasks: kinds, choices, durations and due dates are checked"
   };
   CHECK(problem(note, with(n, "kind", "fax")) == "/kind: kind: unknown kind 'fax' (kinds in crm.yaml: call, email, meeting, note)");
   CHECK(problem(note, with(n, "direction", "sideways")) == "/direction: direction: 'sideways' is not one of: in out");
-  CHECK(problem(note, with(n, "duration", "90m")) == "/duration: duration: '90m' is not a duration (45m, 1h, 1h30m)");
+  CHECK(problem(note, with(n, "duration", "90 parsecs")) == "/duration: duration: '90 parsecs' is not a duration (45m, 1h, 1h30m)");
+  CHECK(problem(note, with(n, "duration", "90m")).empty());
   CHECK(problem(note, with(n, "at", Json())).find("/at: at is required") == 0);
   CHECK(problem(note, with(n, "direction", 3)) == "/direction: direction must be text, not a value");
 
