@@ -40,6 +40,9 @@ constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
 constexpr const char* kLayout = "6";
+// Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
+// long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
+constexpr size_t kReindexBatch = 1000;
 
 std::string term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -238,7 +241,7 @@ void Index::refresh(bool holding_lock) {
       s.apply(p);
       done += p.files.size();
       batch += p.files.size();
-      if (batch > 5000) {
+      if (batch >= kReindexBatch) {
         s.wdb->commit();
         batch = 0;
       }
