@@ -120,6 +120,8 @@ std::vector<Moment> timeline(const Index& index, const Entry& e) {
       stages(l);
     }
   }
+  // Newest first; at the same second, what was recorded later (a deal's later stage) first.
+  std::reverse(out.begin(), out.end());
   std::stable_sort(out.begin(), out.end(), [](const Moment& a, const Moment& b) { return a.at > b.at; });
   return out;
 }
