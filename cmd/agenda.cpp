@@ -32,9 +32,7 @@ std::string day_heading(const std::string& section, Days first) {
 // "10:30" for a datetime, "" for a date, in local time.
 std::string time_of(const std::string& when) {
   if (!valid_datetime(when)) return "";
-  DateTime t = parse_moment(when, "when");
-  auto local = format_datetime(DateTime{t.utc, when_moment(format_date(local_day_of(t.utc))).offset_minutes});
-  return local.substr(11, 5);
+  return format_datetime(local_time(parse_moment(when, "when").utc)).substr(11, 5);
 }
 
 void run_agenda(Context& ctx, const AgendaArgs& a) {

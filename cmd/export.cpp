@@ -142,9 +142,11 @@ void write_meeting(std::ostream& out, const Index& index, const Entry& e) {
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
   Index index(ctx.repo(), false, ctx.quiet);
   std::vector<Entry> tasks, notes;
+  // Notes: only meetings are exported, so only they are read (a repository may hold 100,000 notes).
   auto collect = [&](const char* type, std::vector<Entry>& into) {
     const TypeSpec* t = find_type(type);
-    if (query.empty()) {
+    std::string q = query.empty() && std::string_view(type) == "note" ? "+kind:meeting" : query;
+    if (q.empty()) {
       into = index.all(t, true);
     } else {
       SearchOptions so;
@@ -152,7 +154,7 @@ void run_ics(Context& ctx, const std::string& query, const std::string& output) 
       so.limit = 0;
       so.by_title = true;
       so.snippets = false;
-      SearchResult r = index.search(query, so);
+      SearchResult r = index.search(q, so);
       for (const auto& n : r.notes) ctx.warn(n);
       for (auto& h : r.hits) into.push_back(std::move(h.entry));
     }

@@ -56,13 +56,8 @@ std::string clean_body(std::string body) {
 void run_log(Context& ctx, const LogArgs& a) {
   Repository& repo = ctx.repo();
   const Config& config = repo.config();
-  std::string kinds;
-  bool known = false;
-  for (const auto& k : config.note_kinds) {
-    known = known || k == a.kind;
-    kinds += (kinds.empty() ? "" : ", ") + k;
-  }
-  if (!known) fail(Failure::Usage, "unknown kind '" + a.kind + "'", "kinds (crm.yaml note_kinds): " + kinds);
+  if (!config.note_kind(a.kind))
+    fail(Failure::Usage, "unknown kind '" + a.kind + "'", "kinds (crm.yaml note_kinds): " + config.note_kind_names());
   if (a.refs.empty() && a.deal.empty() && a.company.empty())
     fail(Failure::Usage, "say who it was with: crm log " + a.kind + " REF...", "REF is a contact or company; or give --deal");
   const TypeSpec& type = type_spec("note");

@@ -277,13 +277,12 @@ void run_add(Context& ctx, const TypeSpec& type, const FieldArgs& a) {
   print_changed(ctx, {r});
 }
 
-// The title of a linked record, looked up once per id.
+// The title of a linked record (from the index's values: no record is decoded), once per id.
 std::string linked_title(const Index& index, const std::string& id) {
   static std::map<std::string, std::string> cache;
-  auto it = cache.find(id);
-  if (it != cache.end()) return it->second;
-  auto e = index.get(id);
-  return cache[id] = e ? e->title() : id;
+  auto [it, fresh] = cache.try_emplace(id);
+  if (fresh) it->second = index.title_of(id);
+  return it->second;
 }
 
 std::string cell(const Index& index, const FieldSpec* f, const Json& data) {

@@ -171,7 +171,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
   auto now = crm::now().utc;
   for (const auto& m : moments) {
     bool late = m.what == "task" && task_overdue(m.entry.data, now);
-    std::string when = m.when.size() > 16 ? format_datetime(DateTime{m.at, when_moment(m.when.substr(0, 10)).offset_minutes}).substr(0, 16) : m.when;
+    std::string when = m.when.size() > 16 ? format_datetime(local_time(m.at)).substr(0, 16) : m.when;
     std::replace(when.begin(), when.end(), 'T', ' ');
     std::string what = pad_to_width(m.what, 8);
     if (late && color) what = std::string(ansi::red) + what + ansi::reset;

@@ -48,7 +48,7 @@ const Index::Types& party_types() {
 }
 
 void link_party(Json& data, const Entry& party) {
-  if (is(party, "company") || (party.type && party.type->name == "company")) {
+  if (party.type && party.type->name == "company") {
     if (data.contains("company") && data["company"].is_string() && data["company"] != party.id)
       fail(Failure::Usage, "'" + party.title() + "' is a second company; a note or task belongs to one company",
            "give one company and any number of people");

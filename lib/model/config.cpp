@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "model/config.hpp"
 
 #include <regex>
@@ -141,6 +142,16 @@ const CustomField* Config::custom(const std::string& type, const std::string& na
   for (const auto& f : it->second)
     if (f.name == name) return &f;
   return nullptr;
+}
+
+bool Config::note_kind(const std::string& name) const {
+  return std::find(note_kinds.begin(), note_kinds.end(), name) != note_kinds.end();
+}
+
+std::string Config::note_kind_names() const {
+  std::string r;
+  for (const auto& k : note_kinds) r += (r.empty() ? "" : ", ") + k;
+  return r;
 }
 
 std::string Config::stage_names() const {

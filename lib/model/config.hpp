@@ -36,6 +36,8 @@ struct Config {
   const Stage* stage(const std::string& name) const;
   const CustomField* custom(const std::string& type, const std::string& name) const;
   std::string stage_names() const;
+  bool note_kind(const std::string& name) const;
+  std::string note_kind_names() const;
 };
 
 }  // namespace crm

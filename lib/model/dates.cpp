@@ -132,6 +132,8 @@ std::optional<Days> relative_day(const std::string& t, Days base) {
 
 }  // namespace
 
+DateTime local_time(sys_seconds t) { return DateTime{t, local_offset_minutes(t)}; }
+
 Days local_day_of(sys_seconds t) { return floor<days>(t + minutes{local_offset_minutes(t)}); }
 
 DateTime now() {

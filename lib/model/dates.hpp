@@ -43,6 +43,7 @@ int duration_minutes(std::string_view text);  // 0 when not valid
 // Add a period ("3m") to a day.
 Days add_period(Days d, std::string_view period);
 Days today();
-Days local_day_of(std::chrono::sys_seconds t);  // the day it is at `t` where the user is (TZ)
+Days local_day_of(std::chrono::sys_seconds t);
+DateTime local_time(std::chrono::sys_seconds t);  // the instant with the user's offset at that instant  // the day it is at `t` where the user is (TZ)
 
 }  // namespace crm

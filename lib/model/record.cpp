@@ -198,16 +198,10 @@ struct Checker {
       case Kind::Duration:
         if (!valid_duration(s)) add(ptr, name + ": '" + s + "' is not a duration (45m, 1h, 1h30m)");
         break;
-      case Kind::NoteKind: {
-        bool ok = false;
-        std::string kinds;
-        for (const auto& k : config.note_kinds) {
-          ok = ok || k == s;
-          kinds += (kinds.empty() ? "" : ", ") + k;
-        }
-        if (!ok) add(ptr, name + ": unknown kind '" + s + "' (kinds in crm.yaml: " + kinds + ")");
+      case Kind::NoteKind:
+        if (!config.note_kind(s))
+          add(ptr, name + ": unknown kind '" + s + "' (kinds in crm.yaml: " + config.note_kind_names() + ")");
         break;
-      }
       case Kind::Ref:
         if (!valid_id(s)) add(ptr, name + ": '" + s + "' is not a record id");
         break;

@@ -163,3 +163,25 @@ next_weekday() {
 # the record files of notes and tasks in the working tree, sorted
 note_files() { find notes -type f -name '*.yaml' 2>/dev/null | sort; }
 task_files() { find tasks -type f -name '*.yaml' 2>/dev/null | sort; }
+
+# expect_refused RC NEEDLE CMD...: CMD exits RC naming NEEDLE on stderr (when given), prints nothing
+# on stdout, and writes or commits nothing: same HEAD and commit count, clean tree, the same note
+# and task files, no temp files left.
+expect_refused() {
+  local want=$1 needle=$2
+  shift 2
+  local before count_before notes_before tasks_before
+  before=$(head_sha)
+  count_before=$(commit_count)
+  notes_before=$(note_files | md5sum)
+  tasks_before=$(task_files | md5sum)
+  run "$@"
+  expect_rc "$want"
+  [ -n "$needle" ] && expect_err_has "$needle"
+  expect_out_empty
+  expect_eq "$(commit_count)" "$count_before"
+  expect_unchanged "$before"
+  expect_eq "$(note_files | md5sum)" "$notes_before"
+  expect_eq "$(task_files | md5sum)" "$tasks_before"
+  expect_eq "$(ls -A .git/crm/tmp 2>/dev/null)" ""
+}

@@ -233,25 +233,6 @@ expect_out_has "Acme Iberia S.L."
 # Bad input: exit code, stdout empty, nothing written or committed.
 git status --porcelain | grep -q . && { echo "tree not clean before the bad-input cases"; exit 1; }
 
-# bad RC NEEDLE CMD...
-bad() {
-  local want=$1 needle=$2
-  shift 2
-  local before notes_before tasks_before
-  before=$(head_sha)
-  count_before=$(commit_count)
-  notes_before=$(note_files | md5sum)
-  tasks_before=$(task_files | md5sum)
-  run "$@"
-  expect_rc "$want"
-  [ -n "$needle" ] && expect_err_has "$needle"
-  expect_out_empty
-  expect_eq "$(commit_count)" "$count_before"
-  expect_unchanged "$before"
-  expect_eq "$(note_files | md5sum)" "$notes_before"
-  expect_eq "$(task_files | md5sum)" "$tasks_before"
-  expect_eq "$(ls -A .git/crm/tmp 2>/dev/null)" ""
-}
 
 cat >"$WORK/comments-only.sh" <<'EOF'
 #!/bin/sh
@@ -260,44 +241,44 @@ EOF
 chmod +x "$WORK/comments-only.sh"
 
 test_case "bad --at (exit 4)"
-bad 4 "yesterday-ish" crm log call ana -m "x" --at "yesterday-ish"
-bad 4 "2026-02-30" crm log call ana -m "x" --at 2026-02-30
-bad 4 "25:00" crm log call ana -m "x" --at "2026-11-20 25:00"
+expect_refused 4 "yesterday-ish" crm log call ana -m "x" --at "yesterday-ish"
+expect_refused 4 "2026-02-30" crm log call ana -m "x" --at 2026-02-30
+expect_refused 4 "25:00" crm log call ana -m "x" --at "2026-11-20 25:00"
 
 test_case "unknown kind (exit 2)"
-bad 2 "telepathy" crm log telepathy ana -m "x"
+expect_refused 2 "telepathy" crm log telepathy ana -m "x"
 
 test_case "REF that matches nothing or several (exit 3)"
-bad 3 "nobody" crm log call nobody -m "x"
-bad 3 "nobody" crm log call ana nobody -m "x"
-bad 3 "" crm log call ana -m "x" --deal "no such deal"
+expect_refused 3 "nobody" crm log call nobody -m "x"
+expect_refused 3 "nobody" crm log call ana nobody -m "x"
+expect_refused 3 "" crm log call ana -m "x" --deal "no such deal"
 crm contact add "Ana Martín" >/dev/null
 git status --porcelain | grep -q . && failed "contact add left the tree dirty"
-bad 3 "Ana Martín" crm log call "ana" -m "x"
+expect_refused 3 "Ana Martín" crm log call "ana" -m "x"
 expect_err_has "Ana García"
 
 test_case "no REF at all (exit 2)"
-bad 2 "" crm log call -m "x"
+expect_refused 2 "" crm log call -m "x"
 
 test_case "editor fails (exit 1), editor leaves only comments (exit 4)"
-EDITOR=false bad 1 "" crm log call "ana garcia"
-EDITOR="$WORK/comments-only.sh" bad 4 "empty" crm log call "ana garcia"
-bad 4 "empty" crm log call "ana garcia" -m ""
+EDITOR=false expect_refused 1 "" crm log call "ana garcia"
+EDITOR="$WORK/comments-only.sh" expect_refused 4 "empty" crm log call "ana garcia"
+expect_refused 4 "empty" crm log call "ana garcia" -m ""
 run_in "" crm log call "ana garcia" -m -
 expect_rc 4
 expect_clean
 
 test_case "bad --duration (exit 4)"
-bad 4 "0m" crm log call "ana garcia" -m "x" --duration 0m
-bad 4 "abc" crm log call "ana garcia" -m "x" --duration abc
-bad 4 "-5m" crm log call "ana garcia" -m "x" --duration=-5m
+expect_refused 4 "0m" crm log call "ana garcia" -m "x" --duration 0m
+expect_refused 4 "abc" crm log call "ana garcia" -m "x" --duration abc
+expect_refused 4 "-5m" crm log call "ana garcia" -m "x" --duration=-5m
 
 test_case "bad --direction (exit 4)"
-bad 4 "sideways" crm log call "ana garcia" -m "x" --direction sideways
+expect_refused 4 "sideways" crm log call "ana garcia" -m "x" --direction sideways
 
 test_case "--next with one value (exit 2), with a bad date (exit 4)"
-bad 2 "" crm log call "ana garcia" -m "x" --next friday
-bad 4 "someday" crm log call "ana garcia" -m "x" --next someday "Send proposal"
+expect_refused 2 "" crm log call "ana garcia" -m "x" --next friday
+expect_refused 4 "someday" crm log call "ana garcia" -m "x" --next someday "Send proposal"
 
 # ---------------------------------------------------------------------------
 test_case "crm check names a hand-written note file with a broken value"

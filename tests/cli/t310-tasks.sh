@@ -86,32 +86,16 @@ t_2w=$out
 expect_eq "$(yget "$(tfile "$t_2w")" .due)" "$(date -u -d "$TODAY +14 days" +%F)"
 expect_clean
 
-# bad RC NEEDLE CMD...: exit RC, stdout empty, nothing written or committed
-bad() {
-  local want=$1 needle=$2
-  shift 2
-  local before count_before files_before
-  before=$(head_sha)
-  count_before=$(commit_count)
-  files_before=$(task_files | md5sum)
-  run "$@"
-  expect_rc "$want"
-  [ -n "$needle" ] && expect_err_has "$needle"
-  expect_out_empty
-  expect_eq "$(commit_count)" "$count_before"
-  expect_unchanged "$before"
-  expect_eq "$(task_files | md5sum)" "$files_before"
-}
 
 test_case "task add: bad input commits nothing"
-bad 4 "2026-02-30" crm task add "Bad date" --due 2026-02-30
-bad 4 "someday" crm task add "Bad date" --due someday
-bad 4 "0d" crm task add "Bad period" --every 0d
-bad 4 "3x" crm task add "Bad period" --every 3x
-bad 4 "urgent" crm task add "Bad priority" --priority urgent
-bad 3 "nobody" crm task add "For nobody" --for nobody
-bad 3 "nobody" crm task add "For nobody" --for ana --for nobody
-bad 4 "" crm task add ""
+expect_refused 4 "2026-02-30" crm task add "Bad date" --due 2026-02-30
+expect_refused 4 "someday" crm task add "Bad date" --due someday
+expect_refused 4 "0d" crm task add "Bad period" --every 0d
+expect_refused 4 "3x" crm task add "Bad period" --every 3x
+expect_refused 4 "urgent" crm task add "Bad priority" --priority urgent
+expect_refused 3 "nobody" crm task add "For nobody" --for nobody
+expect_refused 3 "nobody" crm task add "For nobody" --for ana --for nobody
+expect_refused 4 "" crm task add ""
 
 # ---------------------------------------------------------------------------
 test_case "task list: default, --all, --done, --overdue at a fixed clock"
@@ -366,8 +350,8 @@ expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f1 | paste -sd,)" "$m1"
 
 test_case "task done: unknown REF (3), bad --at (4), nothing committed"
-bad 3 "" crm task done "no such task at all"
-bad 4 "" crm task done "$t_late" --at "2026-02-30"
+expect_refused 3 "" crm task done "no such task at all"
+expect_refused 4 "" crm task done "$t_late" --at "2026-02-30"
 
 test_case "task done, then crm show lists it in the timeline"
 run env CRM_NOW=2026-11-24T15:00:00Z "$CRM" task done "$t_invoice"
@@ -399,8 +383,8 @@ expect_eq "$(yget "$(tfile "$t_demo")" .priority)" "low"
 expect_eq "$(yget "$(tfile "$t_demo")" .owner)" "Marta"
 expect_commits_since "$base" 1
 expect_clean
-bad 4 "urgent" crm task set "$t_demo" priority=urgent
-bad 4 "2026-02-30" crm task set "$t_demo" --due 2026-02-30
+expect_refused 4 "urgent" crm task set "$t_demo" priority=urgent
+expect_refused 4 "2026-02-30" crm task set "$t_demo" --due 2026-02-30
 run crm task set "$t_invoice" done=
 expect_rc 0
 expect_eq "$(yget "$(tfile "$t_invoice")" 'has("done")')" "false"
