@@ -8,8 +8,13 @@
 // catches in-place writes (`>>`, nano). Stamps taken within the file system's
 // timestamp granularity of "now" are marked racy, so a change in the same
 // tick is never missed. The state lives in .git/crm/folders.
+//
+// This runs before every read, so it is kept to one stat per folder and no
+// allocation per folder: the saved state is a sorted vector of plain numbers.
 #pragma once
-#include <map>
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,21 +36,28 @@ class Freshness {
   void forget();  // next changed() reports every folder
   size_t files() const;
 
- private:
-  struct Stamp {
-    std::string dir;    // folder mtime and inode; "racy" when too recent to trust
-    std::string files;  // hash of its files' names and stamps; "-" when not taken
-    size_t count = 0;
+  // A folder's (or type folder's) state. mtime_ns < 0: racy, never trusted.
+  struct Folder {
+    std::string name;  // "contacts/k7", or "contacts" for a type folder
+    int64_t mtime_ns = 0;
+    uint64_t ino = 0;
+    uint64_t files = 0;  // hash of its files' names and stamps; 0: not taken
+    uint64_t count = 0;  // record files in it
+    bool operator<(const Folder& o) const { return name < o.name; }
   };
+
+ private:
   const Repository& repo_;
   std::string state_file_;
-  std::map<std::string, Stamp> saved_, now_;
-  std::map<std::string, std::string> saved_types_, now_types_;  // type folder -> its stamp
-  std::map<std::string, std::string> seen_types_;               // type folder stamps taken by changed()
+  std::vector<Folder> saved_, now_;              // shard folders, sorted by name
+  std::vector<Folder> saved_types_, now_types_;  // type folders, sorted by name
+  std::vector<Folder> seen_types_;               // type folder stamps taken by changed()
+  int64_t now_ns_ = 0;
   bool loaded_ = false;
   bool recording_ = false;  // record() was called: now_ holds the state to save
   void load();
-  Stamp take(const std::string& folder, bool with_files) const;
+  Folder take(const std::string& folder, bool with_files) const;
+  Folder stamp(const std::string& name, const struct stat& st) const;
 };
 
 // Stamp of a file or folder: mtime, size, inode, ctime.
