@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "model/error.hpp"
 
@@ -15,7 +15,7 @@ namespace crm {
 
 namespace {
 
-constexpr std::string_view kHeader = "crm-folders 3\n";
+constexpr std::string_view kHeader = "crm-folders 4 ";
 
 uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
@@ -23,10 +23,6 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
 }
 
 int64_t ns_of(const struct timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000LL + t.tv_nsec; }
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // [first, last) of the sorted folders whose name starts with "type/".
 std::pair<size_t, size_t> range_of(const std::vector<Freshness::Folder>& v, const std::string& type) {
@@ -88,10 +84,21 @@ void Freshness::load() {
   } catch (const Error&) {
     return;  // no state yet
   }
-  // After the header, one line per folder: "T|F name mtime_ns inode files-hash count".
+  // "crm-folders 4 REVISION", then one line per folder: "T|F name mtime_ns inode files-hash count newest_ns".
   std::string_view all = text;
+  uint64_t revision = 0;
   if (all.substr(0, kHeader.size()) != kHeader) return;
   all.remove_prefix(kHeader.size());
+  // The index's revision when the state was saved. An index behind it lost commits (it is
+  // not flushed to disk), so its folder stamps cannot be trusted: everything is checked again.
+  // An index ahead of it is a writer between its index commit and saving this file: the
+  // stamps it is about to save are newer than these, so these still show its folders changed.
+  if (!number(all, revision) || revision > revision_) return;
+  // A stamp as new as the state file itself may hide a change made in the same clock tick
+  // after it was taken (git's "racy" entries): such folders are never trusted.
+  struct stat st;
+  if (::stat(state_file_.c_str(), &st) != 0) return;
+  int64_t saved_at = std::min(ns_of(st.st_mtim), ns_of(st.st_ctim));
   while (!all.empty()) {
     size_t nl = all.find('\n');
     std::string_view line = all.substr(0, nl);
@@ -104,7 +111,10 @@ void Freshness::load() {
     Folder f;
     f.name = line.substr(0, sp);
     line.remove_prefix(sp + 1);
-    if (!number(line, f.mtime_ns) || !number(line, f.ino) || !number(line, f.files) || !number(line, f.count)) continue;
+    if (!number(line, f.mtime_ns) || !number(line, f.ino) || !number(line, f.files) || !number(line, f.count) ||
+        !number(line, f.newest_ns))
+      continue;
+    if (f.newest_ns >= saved_at) f.mtime_ns = -1;
     (kind == 'T' ? saved_types_ : saved_).push_back(std::move(f));
   }
   std::sort(saved_.begin(), saved_.end());
@@ -130,10 +140,8 @@ Freshness::Folder Freshness::stamp(const std::string& name, const struct stat& s
   Folder f;
   f.name = name;
   f.ino = st.st_ino;
-  // Too recent to trust: a change in the same timestamp tick would not move it.
-  // 100 ms is coarser than any Linux file system's tick.
-  bool racy = now_ns_ - std::max(ns_of(st.st_mtim), ns_of(st.st_ctim)) < 100'000'000LL;
-  f.mtime_ns = racy ? -1 : ns_of(st.st_mtim);
+  f.mtime_ns = ns_of(st.st_mtim);
+  f.newest_ns = std::max(ns_of(st.st_mtim), ns_of(st.st_ctim));
   return f;
 }
 
@@ -144,26 +152,35 @@ Freshness::Folder Freshness::take(const std::string& folder, bool with_files) co
   size_t slash = folder.find('/');
   const TypeSpec* type = find_type(folder.substr(0, slash));
   uint64_t h = 0;
-  bool any_racy = false;
   if (type)
     repo_.scan_folder(*type, folder.substr(slash + 1), [&](const FileStamp& fs) {
       ++s.count;
-      if (now_ns_ - std::max(ns_of(fs.st.st_mtim), ns_of(fs.st.st_ctim)) < 100'000'000LL) any_racy = true;
+      s.newest_ns = std::max({s.newest_ns, ns_of(fs.st.st_mtim), ns_of(fs.st.st_ctim)});
       h += fnv1a(stamp_of(fs.st), fnv1a(fs.id));
     });
   if (with_files) s.files = h | 1;  // 0 means "not taken"
-  if (any_racy) s.mtime_ns = -1;
   return s;
 }
 
 std::vector<std::string> Freshness::changed() {
   load();
-  now_ns_ = now_ns();
   size_t known = 0;
   for (const auto& f : saved_) known += f.count;
   bool with_files = saved_.empty() || known <= kVerifyFilesUpTo;
   std::vector<std::string> out;
   seen_types_.clear();
+  // First the shard folders to look at (known before, or listed when their type
+  // folder changed), then one stat each, then the comparison.
+  struct Probe {
+    int dir;            // the type folder
+    std::string name;   // "contacts/k7"
+    size_t shard;       // where the shard's name starts in `name`
+    const Folder* saved;  // null: not known before
+    struct stat st;
+    bool found = false;
+  };
+  std::vector<Probe> probes;
+  std::vector<int> dirs;
   for (const auto& type : record_types()) {
     std::string folder(type.folder);
     auto [first, last] = range_of(saved_, folder);
@@ -172,29 +189,16 @@ std::vector<std::string> Freshness::changed() {
       for (size_t i = first; i < last; ++i) out.push_back(saved_[i].name);  // the whole type folder is gone
       continue;
     }
+    dirs.push_back(fd);
     struct stat st;
     ::fstat(fd, &st);
     Folder tstamp = stamp(folder, st);
     seen_types_.push_back(tstamp);
-    // One shard: gone, new or changed since its saved state (null: not known before).
-    auto check = [&](const std::string& shard, const Folder* saved) {
-      std::string name = folder + "/" + shard;
-      struct stat ds;
-      if (::fstatat(fd, shard.c_str(), &ds, 0) != 0 || !S_ISDIR(ds.st_mode)) {
-        if (saved) out.push_back(std::move(name));
-        return;
-      }
-      bool differs = !saved || !same(*saved, stamp(name, ds));
-      if (!differs && with_files) {
-        Folder full = take(name, true);
-        differs = full.files != saved->files || full.mtime_ns < 0;
-      }
-      if (differs) out.push_back(std::move(name));
-    };
+    size_t shard_at = folder.size() + 1;
     const Folder* saved_type = find(saved_types_, folder);
     if (saved_type && same(*saved_type, tstamp)) {
       // No shard folder was added or removed: only the known ones can have changed.
-      for (size_t i = first; i < last; ++i) check(saved_[i].name.substr(folder.size() + 1), &saved_[i]);
+      for (size_t i = first; i < last; ++i) probes.push_back({fd, saved_[i].name, shard_at, &saved_[i], {}});
     } else {
       std::vector<std::string> names;
       repo_.list_folders(type, names);
@@ -204,19 +208,42 @@ std::vector<std::string> Freshness::changed() {
         std::string name = folder + "/" + shard;
         for (; i < last && saved_[i].name < name; ++i) out.push_back(saved_[i].name);  // gone
         bool known_before = i < last && saved_[i].name == name;
-        check(shard, known_before ? &saved_[i] : nullptr);
+        probes.push_back({fd, std::move(name), shard_at, known_before ? &saved_[i] : nullptr, {}});
         if (known_before) ++i;
       }
       for (; i < last; ++i) out.push_back(saved_[i].name);
     }
-    ::close(fd);
   }
+  // The stats are most of a read command's time at scale (5,000 folders at M):
+  // with many folders, two threads share them.
+  auto probe = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      Probe& p = probes[i];
+      p.found = ::fstatat(p.dir, p.name.c_str() + p.shard, &p.st, 0) == 0 && S_ISDIR(p.st.st_mode);
+    }
+  };
+  if (probes.size() >= 1024 && std::thread::hardware_concurrency() > 1) {
+    std::thread helper(probe, probes.size() / 2, probes.size());
+    probe(0, probes.size() / 2);
+    helper.join();
+  } else {
+    probe(0, probes.size());
+  }
+  for (auto& p : probes) {
+    if (!p.found) {
+      if (p.saved) out.push_back(std::move(p.name));  // gone
+      continue;
+    }
+    bool differs = !p.saved || !same(*p.saved, stamp(p.name, p.st));
+    if (!differs && with_files) differs = take(p.name, true).files != p.saved->files;
+    if (differs) out.push_back(std::move(p.name));
+  }
+  for (int fd : dirs) ::close(fd);
   return out;
 }
 
 void Freshness::record(const std::vector<std::string>& folders) {
   load();
-  now_ns_ = now_ns();
   if (!recording_) {
     // Only now is the saved state copied: commands that change nothing never pay for it.
     recording_ = true;
@@ -224,22 +251,16 @@ void Freshness::record(const std::vector<std::string>& folders) {
     now_types_ = saved_types_;
     for (const auto& t : seen_types_) put(now_types_, t.name, t);
   }
-  std::vector<std::string> types;
-  for (const auto& f : folders) {
-    put(now_, f, take(f, true));
-    types.push_back(f.substr(0, f.find('/')));
-  }
-  std::sort(types.begin(), types.end());
-  types.erase(std::unique(types.begin(), types.end()), types.end());
-  for (const auto& t : types) {
-    struct stat st;
-    put(now_types_, t, ::stat(repo_.absolute(t).c_str(), &st) == 0 ? stamp(t, st) : Folder{});
-  }
+  // Type folder stamps only from changed(), which listed their shards when they moved: one
+  // taken now could hide a shard folder made since. (A writer that skipped changed() keeps
+  // the old stamps, so the next command lists the shards again: a new one of ours included.)
+  for (const auto& f : folders) put(now_, f, take(f, true));
 }
 
 void Freshness::save() const {
   if (!recording_) return;
   std::string out(kHeader);
+  out += std::to_string(revision_) + "\n";
   out.reserve(64 * (now_.size() + now_types_.size()));
   auto line = [&](char kind, const Folder& f) {
     out += kind;
@@ -249,7 +270,7 @@ void Freshness::save() const {
     char* p = buf;
     *p++ = ' ';
     p = std::to_chars(p, buf + sizeof buf, f.mtime_ns).ptr;
-    for (uint64_t v : {f.ino, f.files, f.count}) {
+    for (uint64_t v : {f.ino, f.files, f.count, static_cast<uint64_t>(f.newest_ns)}) {
       *p++ = ' ';
       p = std::to_chars(p, buf + sizeof buf, v).ptr;
     }
@@ -258,7 +279,7 @@ void Freshness::save() const {
   };
   for (const auto& t : now_types_) line('T', t);
   for (const auto& f : now_) line('F', f);
-  write_file_atomic(state_file_, out);
+  replace_file(state_file_, out);  // derived data: lost or torn, it only costs a re-check
 }
 
 }  // namespace crm

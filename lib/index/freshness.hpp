@@ -6,8 +6,9 @@
 // what git, crm and most editors' saves do. In repositories of up to
 // kVerifyFilesUpTo record files, every file is stat'ed too, which also
 // catches in-place writes (`>>`, nano). Stamps taken within the file system's
-// timestamp granularity of "now" are marked racy, so a change in the same
-// tick is never missed. The state lives in .git/crm/folders.
+// timestamp tick as the saved state itself are "racy", never trusted, so a
+// change in the same tick is never missed (git's rule for its index). The
+// state lives in .git/crm/folders, with the index revision it describes.
 //
 // This runs before every read, so it is kept to one stat per folder and no
 // allocation per folder: the saved state is a sorted vector of plain numbers.
@@ -35,6 +36,9 @@ class Freshness {
   void save() const;
   void forget();  // next changed() reports every folder
   size_t files() const;
+  // The index's revision: before changed(), the current one (a state saved with a later one is
+  // not trusted); before save(), the one the state describes.
+  void set_revision(uint64_t revision) { revision_ = revision; }
 
   // A folder's (or type folder's) state. mtime_ns < 0: racy, never trusted.
   struct Folder {
@@ -43,6 +47,7 @@ class Freshness {
     uint64_t ino = 0;
     uint64_t files = 0;  // hash of its files' names and stamps; 0: not taken
     uint64_t count = 0;  // record files in it
+    int64_t newest_ns = 0;  // newest mtime or ctime of the folder and the files seen in it
     bool operator<(const Folder& o) const { return name < o.name; }
   };
 
@@ -52,7 +57,7 @@ class Freshness {
   std::vector<Folder> saved_, now_;              // shard folders, sorted by name
   std::vector<Folder> saved_types_, now_types_;  // type folders, sorted by name
   std::vector<Folder> seen_types_;               // type folder stamps taken by changed()
-  int64_t now_ns_ = 0;
+  uint64_t revision_ = 0;
   bool loaded_ = false;
   bool recording_ = false;  // record() was called: now_ holds the state to save
   void load();

@@ -83,6 +83,11 @@ struct Index::State {
   Xapian::Database& read() { return wdb ? *wdb : *db; }
   const Xapian::Database& read() const { return wdb ? *wdb : *db; }
 
+  void save_freshness() {
+    fresh.set_revision(read().get_revision());
+    fresh.save();
+  }
+
   void open_writable() {
     if (wdb) return;
     db.reset();
@@ -168,12 +173,12 @@ struct Index::State {
   }
 };
 
-Index::Index(const Repository& repo, bool holding_lock, bool quiet)
+Index::Index(const Repository& repo, bool holding_lock, bool quiet, Freshen freshen)
     : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders", quiet,
                                        nullptr, nullptr, Freshness(repo, repo.state_dir() + "/folders"),
                                        SearchSchema(repo.config())})) {
   try {
-    refresh(holding_lock);
+    refresh(holding_lock, freshen);
   } catch (const Xapian::DatabaseError& e) {
     // Corrupt, unreadable or from another Xapian version: it is derived data, so start again.
     if (!quiet) std::fprintf(stderr, "crm: the index was unreadable (%s); rebuilding it\n", e.get_msg().c_str());
@@ -183,7 +188,7 @@ Index::Index(const Repository& repo, bool holding_lock, bool quiet)
 
 Index::~Index() = default;
 
-void Index::refresh(bool holding_lock) {
+void Index::refresh(bool holding_lock, Freshen freshen) {
   auto& s = *s_;
   bool exists = std::filesystem::exists(s.dir + "/iamglass");
   if (exists) {
@@ -191,6 +196,8 @@ void Index::refresh(bool holding_lock) {
     if (s.db->get_metadata("schema") != kLayout) exists = false;
   }
   if (!exists) s.fresh.forget();
+  else s.fresh.set_revision(s.db->get_revision());
+  if (exists && freshen == Freshen::Skip) return;
   std::vector<std::string> stale = s.fresh.changed();
   if (exists && stale.empty()) return;
 
@@ -205,7 +212,7 @@ void Index::refresh(bool holding_lock) {
     }
     if (plans.empty()) {
       s.fresh.record(stale);
-      s.fresh.save();
+      s.save_freshness();
       return;
     }
   }
@@ -257,7 +264,7 @@ void Index::refresh(bool holding_lock) {
   }
   s.wdb->commit();
   s.fresh.record(stale);
-  s.fresh.save();
+  s.save_freshness();
   s.repo.note("index: re-read " + std::to_string(stale.size()) + " changed folder(s)");
   if (!holding_lock) {
     // A reader gives the write handle back with the lock, so the next writer can open it.
@@ -274,7 +281,7 @@ void Index::files_changed(const std::vector<std::string>& paths) {
   for (const auto& f : folders) s.apply(s.plan_folder(f));
   s.wdb->commit();
   s.fresh.record({folders.begin(), folders.end()});
-  s.fresh.save();
+  s.save_freshness();
 }
 
 void Index::rebuild(bool holding_lock) {

@@ -57,7 +57,10 @@ class Index {
   // Opens the index and brings it up to date. A writer that holds the
   // WriteLock passes holding_lock=true; readers take the lock only to
   // repair, and serve with a warning if another process holds it.
-  Index(const Repository& repo, bool holding_lock, bool quiet = false);
+  // Freshen::Skip opens it as it is, for a writer that only indexes what it
+  // wrote (files_changed): other changes are left for the next command to find.
+  enum class Freshen { Check, Skip };
+  Index(const Repository& repo, bool holding_lock, bool quiet = false, Freshen freshen = Freshen::Check);
   ~Index();
 
   // Candidates for REF (id, id prefix, email, or name words), of `type` when given.
@@ -95,7 +98,7 @@ class Index {
  private:
   struct State;
   std::unique_ptr<State> s_;
-  void refresh(bool holding_lock);
+  void refresh(bool holding_lock, Freshen freshen = Freshen::Check);
 };
 
 std::string short_id(const std::string& id);

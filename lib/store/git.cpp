@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
+#include "store/git_index.hpp"
 
 namespace crm {
 
@@ -240,8 +242,8 @@ std::string Git::commit(const std::vector<Change>& changes, const std::string& m
 }
 
 namespace {
-// `git update-index` rewrites the index in a few ms where libgit2 takes ~30 ms at 17k entries,
-// and it honours split index files, which libgit2 refuses. Returns false when git cannot run.
+// `git update-index` honours what the splice declines (split index, version 4), and rewrites
+// the index faster than libgit2. Returns false when git cannot run.
 bool git_update_index(const std::string& root, const std::vector<Change>& changes) {
   int in[2];
   if (::pipe2(in, O_CLOEXEC) != 0) return false;
@@ -275,7 +277,25 @@ bool git_update_index(const std::string& root, const std::vector<Change>& change
 }  // namespace
 
 void Git::refresh_index(const std::vector<Change>& changes) {
-  // Only the touched entries of the git index, so `git status` stays truthful.
+  // Only the touched entries of the git index, so `git status` stays truthful:
+  // spliced in place when the index is one we know, else by git, else by libgit2.
+  std::vector<IndexUpdate> updates;
+  for (const auto& c : changes) {
+    IndexUpdate u{c.path, std::nullopt};
+    if (c.content) {
+      git_oid oid;
+      check(git_odb_hash(&oid, c.content->data(), c.content->size(), GIT_OBJECT_BLOB), "cannot hash " + c.path);
+      u.oid.emplace();
+      std::copy(std::begin(oid.id), std::end(oid.id), u.oid->begin());
+    }
+    updates.push_back(std::move(u));
+  }
+  for (int tries = 0;; ++tries) {
+    IndexSplice r = splice_git_index(git_repository_path(repo_), root_, updates);
+    if (r == IndexSplice::Done) return;
+    if (r == IndexSplice::Declined || tries == 200) break;
+    ::usleep(10000);  // a git command holds index.lock: wait for it, as git would not
+  }
   if (git_update_index(root_, changes)) return;
   Index index;
   check(git_repository_index(index.out(), repo_), "cannot open the git index");

@@ -151,7 +151,10 @@ RecordFile Repository::load(const TypeSpec& type, const std::string& id) const {
   return parse(type, id, rel, read(rel));
 }
 
-void write_file_atomic(const std::string& path, const std::string& content, const std::string& temp_dir) {
+namespace {
+enum class Durable { Yes, No };
+
+void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
   std::string dir = path.substr(0, path.rfind('/'));
   mkdirs(dir);
   std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
@@ -170,22 +173,31 @@ void write_file_atomic(const std::string& path, const std::string& content, cons
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable == Durable::Yes && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(errno));
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
-    if (e == EXDEV && !temp_dir.empty()) return write_file_atomic(path, content);  // .git on another file system
+    if (e == EXDEV && !temp_dir.empty()) return write_file(path, content, {}, durable);  // .git on another file system
     fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(e));
   }
+  if (durable == Durable::No) return;
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
 }
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& content, const std::string& temp_dir) {
+  write_file(path, content, temp_dir, Durable::Yes);
+}
+
+void replace_file(const std::string& path, const std::string& content) { write_file(path, content, {}, Durable::No); }
 
 void Repository::write_atomic(const std::string& relative, const std::string& content) const {
   std::string temp = state_dir() + "/tmp";

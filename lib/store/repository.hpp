@@ -82,6 +82,11 @@ class Repository {
 // goes in `temp_dir` when given (so an interrupted write leaves nothing in the
 // work tree for `git status` to show), else beside the file.
 void write_file_atomic(const std::string& path, const std::string& content, const std::string& temp_dir = {});
+// Atomic (readers see the old or the new file, as after a kill -9) but not
+// flushed to disk: for crm's own state that can be rebuilt or is only needed
+// while a process runs (the index's folder stamps, the write journal). Saves
+// two fsyncs, 3-4 ms each on a VM disk.
+void replace_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path, size_t limit, const std::string& display);
 
 }  // namespace crm

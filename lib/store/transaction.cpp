@@ -22,9 +22,14 @@ void require_valid(const Repository& repo, const Record& record, const std::stri
 }
 
 Transaction::Transaction(const Repository& repo)
-    : repo_(repo), lock_(repo), index_(std::make_unique<Index>(repo, true)), journal_(repo.state_dir() + "/journal") {
+    : repo_(repo), lock_(repo), journal_(repo.state_dir() + "/journal") {
   repo_.remove_stale_temp_files();
   recover();
+}
+
+Index& Transaction::index() {
+  if (!index_) index_ = std::make_unique<Index>(repo_, true);
+  return *index_;
 }
 
 // A previous writer was killed between writing files and committing them: finish its commit.
@@ -77,7 +82,7 @@ void Transaction::recover() {
   Git git(repo_.root());
   std::string id = git.commit(changes, message + "\n\nCommitted by the next crm command after the first was interrupted.");
   repo_.note("recovered an interrupted write: " + (id.empty() ? "nothing to commit" : id.substr(0, 10)));
-  if (!paths.empty()) index_->files_changed(paths);
+  if (!paths.empty()) index().files_changed(paths);
   std::remove(journal_.c_str());
 }
 
@@ -118,7 +123,9 @@ std::string Transaction::commit(const std::string& message) {
   for (char ch : message) escaped += ch == '\n' ? std::string("\\n") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
   std::string journal = "crm-journal 1\n" + escaped + "\n";
   for (const auto& c : changes_) journal += c.path + "\n";
-  write_file_atomic(journal_, journal);
+  // Not flushed: it is for a writer killed before its commit (the next command commits
+  // its files). After a power cut the files alone are enough: they show as hand edits.
+  replace_file(journal_, journal);
   for (const auto& c : changes_) {
     if (c.content) repo_.write_atomic(c.path, *c.content);
     else repo_.remove(c.path);
@@ -146,7 +153,10 @@ std::string Transaction::commit(const std::string& message) {
   std::vector<std::string> paths;
   for (const auto& c : changes_)
     if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
-  if (!paths.empty()) index_->files_changed(paths);
+  if (!paths.empty()) {
+    if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
+    index_->files_changed(paths);
+  }
   std::remove(journal_.c_str());
   changes_.clear();
   return id;

@@ -16,7 +16,9 @@ namespace crm {
 class Transaction {
  public:
   explicit Transaction(const Repository& repo);
-  Index& index() { return *index_; }
+  // The index, brought up to date on first use (a command that resolves no
+  // REF never pays for the check).
+  Index& index();
   const Repository& repo() const { return repo_; }
 
   // Stage a record (validated; throws Error(Invalid) naming fields) or a removal.
