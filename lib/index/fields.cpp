@@ -110,6 +110,13 @@ SearchSchema::SearchSchema(const Config& config) {
   }
 }
 
+const std::string& SearchSchema::stem(const std::string& word) const {
+  auto it = stems_seen_.find(word);
+  if (it != stems_seen_.end()) return it->second;
+  if (stems_seen_.size() > 200000) stems_seen_.clear();  // bounded, whatever the vocabulary
+  return stems_seen_.emplace(word, stemmer_(word)).first->second;
+}
+
 const SearchField* SearchSchema::find(std::string_view name) const {
   for (const auto& f : fields_) {
     if (f.name == name) return &f;
@@ -133,11 +140,15 @@ void add_words(const SearchSchema& schema, const SearchField& f, const std::stri
   for (const auto& w : words(text)) {
     ++pos;
     doc.add_posting(term(f.prefix, w), pos);
-    doc.add_posting(term("", w), pos);
+    doc.add_term(term("", w));  // no positions: phrases are matched per field
     if (stem) {
-      std::string s = schema.stemmer()(w);
-      doc.add_term(term("Z" + f.prefix, s));
-      doc.add_term(term("Z", s));
+      // Only a stem that differs from the word: a word that is its own stem is found
+      // as the word itself (QueryBuilder::word looks for both).
+      const std::string& s = schema.stem(w);
+      if (s != w) {
+        doc.add_term(term("Z" + f.prefix, s));
+        doc.add_term(term("Z", s));
+      }
     }
   }
   pos += 10;  // no phrase spans two values

@@ -7,13 +7,15 @@
 //   Q<id>          the record's id                 T<type>      its type
 //   D<folder>      its shard folder                H<field>     the field has a value
 //   X<FIELD><t>    a term of FIELD                  <t>          a term of any field
-//   Z...           the stem of either (free text, when crm.yaml's language stems)
+//   Z...           the stem of either, when it differs from the word (free text,
+//                  when crm.yaml's language stems)
 //   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
 //   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 10+ typed fields
 #pragma once
 #include <xapian.h>
 
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -51,11 +53,15 @@ class SearchSchema {
   std::string names() const;  // for error messages
   const Xapian::Stem& stemmer() const { return stemmer_; }
   bool stems() const { return stems_; }
+  // The stem of a folded word, remembered: words repeat, and Snowball was
+  // 40% of indexing notes (bench/RESULTS.md).
+  const std::string& stem(const std::string& word) const;
 
  private:
   std::vector<SearchField> fields_;
   Xapian::Stem stemmer_;
   bool stems_ = false;
+  mutable std::unordered_map<std::string, std::string> stems_seen_;
 };
 
 // Index one record's fields into `doc` (terms with positions for text, values for typed fields).

@@ -174,10 +174,28 @@ Xapian::Query QueryBuilder::clause(const Clause& c) {
 Xapian::Query QueryBuilder::words(const Clause& c, const std::string& prefix, bool stem) {
   auto ws = crm::words(c.term);
   if (ws.empty()) bad(c, "no words to search for in '" + c.term + "'");
-  std::vector<Xapian::Query> parts;
-  for (const auto& w : ws) parts.push_back(word(c, prefix, w, stem));
-  if (parts.size() == 1) return parts.front();
-  return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+  if (ws.size() == 1) return word(c, prefix, ws.front(), stem);
+  return adjacent(c, prefix, ws);
+}
+
+Xapian::Query QueryBuilder::adjacent(const Clause& c, const std::string& prefix, const std::vector<std::string>& ws) {
+  auto in_field = [&](const std::string& p) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& w : ws) parts.push_back(word(c, p, w, false));
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+  };
+  if (!prefix.empty()) return in_field(prefix);
+  // Any field: unprefixed terms carry no positions (they were a quarter of indexing time),
+  // so the phrase is looked for field by field, in the fields that have its first word.
+  std::string first = fold(ws.front());
+  bool literal = first.find('*') == std::string::npos && c.edit_distance == 0;
+  std::vector<Xapian::Query> any;
+  for (const auto& f : schema_.fields()) {
+    bool positional = f.kind != SearchKind::Ref && f.kind != SearchKind::Number && f.kind != SearchKind::Date;
+    if (positional && (!literal || db_.term_exists(f.prefix + first))) any.push_back(in_field(f.prefix));
+  }
+  if (any.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
 Xapian::Query QueryBuilder::word(const Clause& c, const std::string& prefix, const std::string& raw, bool stem) {
@@ -190,14 +208,16 @@ Xapian::Query QueryBuilder::word(const Clause& c, const std::string& prefix, con
   if (ws.size() > 1) {
     // "o'brien", "s.l.": the words next to each other.
     if (db_.term_exists(prefix + w)) return Xapian::Query(prefix + w);
-    std::vector<Xapian::Query> parts;
-    for (const auto& x : ws) parts.emplace_back(prefix + x);
-    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
+    return adjacent(c, prefix, ws);
   }
   std::string one = ws.empty() ? w : ws.front();
   if (!stem) return Xapian::Query(prefix + one);
-  return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(prefix + one),
-                       Xapian::Query("Z" + prefix + schema_.stemmer()(one)));
+  // Words with this stem: those that differ from it carry a Z term; the stem itself is a word.
+  // One synonym, weighed as one term, so a word does not count twice for being its own stem.
+  const std::string& s = schema_.stem(one);
+  std::vector<Xapian::Query> forms = {Xapian::Query(prefix + one), Xapian::Query("Z" + prefix + s)};
+  if (s != one) forms.emplace_back(prefix + s);
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
 }
 
 Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance) {

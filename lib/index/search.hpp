@@ -33,6 +33,8 @@ class QueryBuilder {
   Xapian::Query clause(const Clause& c);
   Xapian::Query words(const Clause& c, const std::string& prefix, bool stem);
   Xapian::Query word(const Clause& c, const std::string& prefix, const std::string& w, bool stem);
+  // Words next to each other in one value (positions are kept for field terms only).
+  Xapian::Query adjacent(const Clause& c, const std::string& prefix, const std::vector<std::string>& ws);
   Xapian::Query expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance);
   Xapian::Query range(const Clause& c, const SearchField& f);
   Xapian::Query ref(const Clause& c, const SearchField& f);
