@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   register_log(app, ctx);
   register_agenda(app, ctx);
   register_export(app, ctx);
+  register_report(app, ctx);
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;
@@ -128,10 +129,17 @@ int main(int argc, char** argv) {
   // A query may start with '-' (Lunr's "prohibited"): after `search` or `list`, a word that is not one
   // of the command's options is the query, so `crm search -stage:lost` works without `--`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (path == "crm search" || (path.size() > 5 && path.substr(path.size() - 5) == " list")) {
+  if (path == "crm search" || path == "crm report" || (path.size() > 5 && path.substr(path.size() - 5) == " list")) {
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& a = args[i];
       if (a == "--") break;
+      // The value of an option (`--since -7d`) is not a query.
+      if (a.size() > 2 && a[0] == '-' && a[1] == '-' && a.find('=') == std::string::npos) {
+        const CLI::Option* o = level->get_option_no_throw(a);
+        if (!o) o = app.get_option_no_throw(a);
+        if (o && o->get_type_size() != 0) ++i;
+        continue;
+      }
       if (a.size() > 1 && a[0] == '-' && a[1] != '-' && !level->get_option_no_throw(a.substr(0, 2)) &&
           !app.get_option_no_throw(a.substr(0, 2))) {
         args.insert(args.begin() + static_cast<long>(i), "--");
