@@ -142,6 +142,28 @@ int main(int argc, char** argv) {
       }
       if (a.size() > 1 && a[0] == '-' && a[1] != '-' && !level->get_option_no_throw(a.substr(0, 2)) &&
           !app.get_option_no_throw(a.substr(0, 2))) {
+        if (path == "crm report") {
+          // Report options may follow the query (`crm report pipeline -stage:lead --format csv`):
+          // the query's words go last, after `--`.
+          std::vector<std::string> kept, words;
+          for (size_t j = 0; j < args.size(); ++j) {
+            const std::string& w = args[j];
+            const CLI::Option* o = w.size() > 1 && w[0] == '-' ? level->get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2)) : nullptr;
+            if (!o && w.size() > 1 && w[0] == '-') o = app.get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2));
+            if (j >= i && w.size() > 1 && w[0] == '-' && w[1] != '-' && !o) {
+              words.push_back(w);
+              continue;
+            }
+            kept.push_back(w);
+            if (o && o->get_type_size() != 0 && w.find('=') == std::string::npos && w.size() == (w[1] == '-' ? w.size() : 2) &&
+                j + 1 < args.size())
+              kept.push_back(args[++j]);  // the option's value, whatever it looks like
+          }
+          kept.push_back("--");
+          kept.insert(kept.end(), words.begin(), words.end());
+          args = kept;
+          break;
+        }
         args.insert(args.begin() + static_cast<long>(i), "--");
         break;
       }

@@ -202,7 +202,7 @@ Json charts_of(const Section& s) {
     for (const auto& t : s.totals)
       if (t.value("currency", "") == currency) total = measure(t.value(s.chart.value, Json()));
     if (total.zero()) total = running;
-    std::string title = s.title + (currency.empty() || currencies.size() == 1 ? "" : " (" + currency + ")");
+    std::string title = s.title + (currency.empty() ? "" : " (" + currency + ")");
     auto column_title = [&](const std::string& key) {
       for (const auto& c : s.columns)
         if (c.key == key) return c.title;
@@ -218,7 +218,7 @@ Json charts_of(const Section& s) {
 }
 
 Json view(const Report& r, bool with_charts) {
-  Json v = {{"report", r.name}, {"title", r.title}, {"generated", r.generated}, {"period", period_text(r)},
+  Json v = {{"report", r.name}, {"title", r.title}, {"generated", r.generated}, {"period", period_text(r)}, {"has_period", !period_text(r).empty()},
             {"heading", heading(r)}};
   v["filters"] = Json::array();
   for (const auto& [k, x] : r.filters) v["filters"].push_back({{"name", k}, {"value", x}});
@@ -294,7 +294,15 @@ void render_report(std::ostream& out, Format format, const Report& r, const Styl
     }
     case Format::Markdown: {
       Template t = find_template(root, r.name, "markdown");
-      out << render_template(t, view(r, false), [](const std::string& s) { return markdown_escape(s); });
+      std::string text = render_template(t, view(r, false), [](const std::string& s) { return markdown_escape(s); });
+      // Templates leave blank lines where sections were empty: at most one in a row, none at the end.
+      std::string tidy;
+      for (char c : text) {
+        if (c == '\n' && tidy.size() >= 2 && tidy[tidy.size() - 1] == '\n' && tidy[tidy.size() - 2] == '\n') continue;
+        tidy += c;
+      }
+      while (tidy.size() >= 2 && tidy[tidy.size() - 1] == '\n' && tidy[tidy.size() - 2] == '\n') tidy.pop_back();
+      out << tidy;
       return;
     }
     case Format::Html: {

@@ -168,7 +168,8 @@ class Converter {
 
   [[noreturn]] void refuse(const std::string& currency, const std::string& to) const {
     fail(Failure::Usage,
-         "--currency " + to + ": cannot convert amounts in " + currency + ": crm.yaml has no rate for " + currency,
+         "--currency " + to + ": " + (currency == to ? std::string() : "cannot convert amounts in " + currency + ": ") +
+             "crm.yaml has no rate for " + currency,
          "add what one " + currency + " is worth in " + config_.currency + " to crm.yaml, e.g.\n  rates:\n    " +
              currency + ": 1.10\n(see crm(5)); or leave out --currency to see each currency apart");
   }
@@ -344,6 +345,14 @@ std::set<std::string> currencies_or(std::set<std::string> seen, const Builder& b
   return seen;
 }
 
+// Which currencies get a row for every step (stage, period) even when empty: the one reported in,
+// or with several, the main one (crm.yaml's or --currency's); the others only where they have deals.
+std::set<std::string> filled(const std::set<std::string>& currencies, const Builder& b) {
+  if (currencies.size() <= 1) return currencies;
+  std::string main = b.convert.target().empty() ? b.config.currency : b.convert.target();
+  return {currencies.count(main) ? main : *currencies.begin()};
+}
+
 std::string group_title(const std::string& by) {
   if (by == "author") return "owner";
   return by;
@@ -372,7 +381,7 @@ Section pipeline(Builder& b) {
   std::set<std::string> currencies = currencies_or(seen, b);
   // By stage: every open stage, in crm.yaml's order, also when empty (a funnel has every step).
   if (by == "stage")
-    for (const auto& c : currencies)
+    for (const auto& c : filled(currencies, b))
       for (const auto& st : b.config.stages)
         if (st.probability != 0 && st.probability != 100) g.at(c, st.name);
   std::map<std::string, std::string> titles;
@@ -452,7 +461,7 @@ Section forecast(Builder& b) {
   // Every period of the window (or of the close dates seen), also empty ones.
   std::optional<Days> from = b.o.since ? b.o.since : first, to = b.o.until ? b.o.until : last;
   if (from && to)
-    for (const auto& c : currencies)
+    for (const auto& c : filled(currencies, b))
       for (const auto& p : periods_between(*from, *to, by)) g.at(c, p);
   for (const auto& d : deals) {
     if (!d.open() || !d.close_day) continue;
@@ -593,11 +602,13 @@ Section activity(Builder& b) {
   };
   if (by == "kind")
     for (const auto& k : kinds) add_key(k);
-  if (is_period(by) && b.o.since && b.o.until)
-    for (const auto& p : periods_between(*b.o.since, *b.o.until, by)) add_key(p);
+  if (is_period(by) && b.o.since)
+    for (const auto& p : periods_between(*b.o.since, b.o.until ? *b.o.until : b.today_, by)) add_key(p);
+  // Notes dated ahead (a meeting planned for tomorrow) have not happened yet.
+  std::string now_utc = format_datetime(DateTime{now().utc, 0});
   for (const auto& r : rows.rows) {
     auto day = day_of(r[1]);
-    if (!b.in_window(day) || !b.owned(r[2])) continue;
+    if (r[1] > now_utc || !b.in_window(day) || !b.owned(r[2])) continue;
     const std::string& kind = r[0];
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
     std::string key = by == "kind" ? kind : by == "author" ? (r[2].empty() ? "(none)" : r[2])
