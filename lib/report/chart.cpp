@@ -118,15 +118,15 @@ std::string bars_svg(const std::string& title, const std::vector<ChartPoint>& po
     else
       s += text(cx, bottom + 18, cut(p.label, 14), "text-anchor=\"middle\" class=\"axis\"");
   }
-  // Legend.
-  double lx = right - 10;
+  // Legend, top left: a swatch and a name for each series.
+  double lx = left;
+  s += rect(lx, 6, 12, 12, "bar");
+  s += text(lx + 18, 16, value_name, "class=\"axis\"");
   if (second) {
-    s += text(lx, 16, value2_name, "text-anchor=\"end\" class=\"axis\"");
-    lx -= 8.0 * static_cast<double>(value2_name.size()) + 24;
-    s += rect(lx + 6, 6, 12, 12, "bar2");
+    lx += 18 + 7.0 * static_cast<double>(value_name.size()) + 20;
+    s += rect(lx, 6, 12, 12, "bar2");
+    s += text(lx + 18, 16, value2_name, "class=\"axis\"");
   }
-  s += text(lx - 4, 16, value_name, "text-anchor=\"end\" class=\"axis\"");
-  s += rect(lx - 8.0 * static_cast<double>(value_name.size()) - 24, 6, 12, 12, "bar");
   return s + "</svg>";
 }
 
@@ -170,12 +170,12 @@ std::string pareto_svg(const std::string& title, const std::vector<ChartPoint>& 
     s += "<line class=\"mark\" x1=\"" + num(x) + "\" y1=\"" + num(top) + "\" x2=\"" + num(x) + "\" y2=\"" +
          num(bottom) + "\"/>\n";
     std::string pct = Decimal::ratio(static_cast<long long>(cut_at + 1) * 100, static_cast<long long>(n), 1);
-    s += text(std::min(x + 6, right - 150), bottom - 8,
+    s += text(std::min(x + 6, right - 150), top + 14,
               std::to_string(cut_at + 1) + " of " + std::to_string(n) + " (" + pct + "%) make 80%", "class=\"axis\"");
   }
   s += text((left + right) / 2, bottom + 24, "customers, largest revenue first", "text-anchor=\"middle\" class=\"axis\"");
   s += text(left - 6, bottom + 24, "revenue", "text-anchor=\"end\" class=\"axis\"");
-  s += text(right + 6, bottom + 24, "cumulative", "class=\"axis\"");
+  s += text(width - 4, bottom + 24, "cumulative", "text-anchor=\"end\" class=\"axis\"");
   return s + "</svg>";
 }
 
