@@ -123,6 +123,8 @@ bench deal-list "$CRM -C $DIR deal list"
 HITS=$(cd "$DIR" && { rg -l -i garcia contacts || true; } | wc -l)
 echo "(rg finds garcia in $HITS contact files; exit code 1 when there are none is not a failure)"
 bench agenda "$CRM -C $DIR agenda"
+bench report-pipeline "$CRM -C $DIR report pipeline"
+bench report-forecast "$CRM -C $DIR report forecast"
 bench task-list-overdue "$CRM -C $DIR task list --overdue --format ids"
 bench rg-garcia --ignore-failure "rg -l -i garcia $DIR/contacts"
 bench git-status "git -C $DIR status"
@@ -170,6 +172,8 @@ peak show-name "$CRM" -C "$DIR" show "$NAME"
 peak contact-list-ids "$CRM" -C "$DIR" contact list --format ids
 peak deal-list "$CRM" -C "$DIR" deal list
 peak agenda "$CRM" -C "$DIR" agenda
+peak report-pipeline "$CRM" -C "$DIR" report pipeline
+peak report-forecast "$CRM" -C "$DIR" report forecast
 peak rg-garcia rg -l -i garcia "$DIR/contacts"
 peak git-status git -C "$DIR" status
 best=0
@@ -204,7 +208,7 @@ import json, os, re, sys
 out, scale = sys.argv[1], sys.argv[2]
 rss = dict(l.split() for l in open(os.path.join(out, scale + "-rss.txt")) if l.strip())
 rows = ["version", "show-id", "show-name", "show-id-1-record", "contact-list-ids", "deal-list", "contact-add",
-        "log-call", "agenda", "task-list-overdue", "rg-garcia", "git-status"]
+        "log-call", "agenda", "report-pipeline", "report-forecast", "task-list-overdue", "rg-garcia", "git-status"]
 print("## Medians, scale %s" % scale)
 print()
 print("| command | median ms | mean ± sd ms | min ms | max ms | runs | peak RSS MB |")

@@ -45,6 +45,7 @@ void register_search(CLI::App& app, Context& ctx);
 void register_log(CLI::App& app, Context& ctx);
 void register_agenda(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
+void register_report(CLI::App& app, Context& ctx);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   register_log(app, ctx);
   register_agenda(app, ctx);
   register_export(app, ctx);
+  register_report(app, ctx);
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;
@@ -128,12 +129,41 @@ int main(int argc, char** argv) {
   // A query may start with '-' (Lunr's "prohibited"): after `search` or `list`, a word that is not one
   // of the command's options is the query, so `crm search -stage:lost` works without `--`.
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (path == "crm search" || (path.size() > 5 && path.substr(path.size() - 5) == " list")) {
+  if (path == "crm search" || path == "crm report" || (path.size() > 5 && path.substr(path.size() - 5) == " list")) {
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& a = args[i];
       if (a == "--") break;
+      // The value of an option (`--since -7d`) is not a query.
+      if (a.size() > 2 && a[0] == '-' && a[1] == '-' && a.find('=') == std::string::npos) {
+        const CLI::Option* o = level->get_option_no_throw(a);
+        if (!o) o = app.get_option_no_throw(a);
+        if (o && o->get_type_size() != 0) ++i;
+        continue;
+      }
       if (a.size() > 1 && a[0] == '-' && a[1] != '-' && !level->get_option_no_throw(a.substr(0, 2)) &&
           !app.get_option_no_throw(a.substr(0, 2))) {
+        if (path == "crm report") {
+          // Report options may follow the query (`crm report pipeline -stage:lead --format csv`):
+          // the query's words go last, after `--`.
+          std::vector<std::string> kept, words;
+          for (size_t j = 0; j < args.size(); ++j) {
+            const std::string& w = args[j];
+            const CLI::Option* o = w.size() > 1 && w[0] == '-' ? level->get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2)) : nullptr;
+            if (!o && w.size() > 1 && w[0] == '-') o = app.get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2));
+            if (j >= i && w.size() > 1 && w[0] == '-' && w[1] != '-' && !o) {
+              words.push_back(w);
+              continue;
+            }
+            kept.push_back(w);
+            if (o && o->get_type_size() != 0 && w.find('=') == std::string::npos && w.size() == (w[1] == '-' ? w.size() : 2) &&
+                j + 1 < args.size())
+              kept.push_back(args[++j]);  // the option's value, whatever it looks like
+          }
+          kept.push_back("--");
+          kept.insert(kept.end(), words.begin(), words.end());
+          args = kept;
+          break;
+        }
         args.insert(args.begin() + static_cast<long>(i), "--");
         break;
       }

@@ -51,7 +51,8 @@ _crm_periods='30d 1w 2w 1m 3m 6m 1y'
 _crm_record_types='contact company deal note task campaign'
 
 _crm_global_opts='-C --format --json --color -q --quiet -v --verbose --version -h --help'
-_crm_formats='table json ndjson csv tsv yaml markdown ids'
+_crm_formats='table json ndjson csv tsv yaml markdown html ids'
+_crm_reports='pipeline forecast won activity stale customers campaigns weekly'
 _crm_show_formats='table json ndjson yaml ids'   # show prints one record
 
 # Options that take a value (the next word is not a positional argument).
@@ -65,7 +66,7 @@ _crm_takes_value() {
         --probability|--close|--lost-reason|--rm-*|--type|\
         --due|--every|--for|--deal|--campaign|--subject|--direction|--duration|\
         --outcome|--author|--commit-message|--priority|--channel|--status|\
-        --start|--end|--budget|--member|--days|-o|--output)
+        --start|--end|--budget|--member|--days|-o|--output|--since|--until|--by)
             return 0 ;;
     esac
     return 1
@@ -207,6 +208,8 @@ _crm() {
                 _crm_words "$_crm_show_formats"
             elif [[ $cmd == agenda ]]; then
                 _crm_words 'table markdown json ndjson csv tsv ids'
+            elif [[ $cmd == report ]]; then
+                _crm_words 'table markdown html json yaml ndjson csv tsv ids'
             else
                 _crm_words "$_crm_formats"
             fi
@@ -233,6 +236,16 @@ _crm() {
             _crm_words "$_crm_periods"; return ;;
         --due|--next|--close|--start|--end)
             _crm_words "$_crm_dates"; return ;;
+        --since|--until)
+            _crm_words "today yesterday -7d -30d -3m -1y start\ of\ month +1m +3m +6m end\ of\ month 2026-01-01"; return ;;
+        --by)
+            case ${args[0]:-} in
+                pipeline) _crm_words 'stage owner company' ;;
+                forecast) _crm_words 'month week quarter year' ;;
+                won)      _crm_words 'month week quarter year owner company' ;;
+                activity) _crm_words 'kind owner week month quarter year' ;;
+            esac
+            return ;;
         --at)
             _crm_words "now $_crm_dates"; return ;;
         --duration)
@@ -259,7 +272,7 @@ _crm() {
             _crm_words "$_crm_global_opts"
         else
             _crm_words 'init clone contact company deal note task campaign log
-                agenda show edit history check reindex search export'
+                agenda report show edit history check reindex search export'
         fi
         return
     fi
@@ -285,6 +298,7 @@ _crm() {
             'search ')       opts='--type --limit --sort --reverse' ;;
             'log ')           opts=$_crm_log_opts ;;
             'agenda ')        opts='--days --owner' ;;
+            'report ')        opts='--since --until --owner --by --currency --days --pareto --limit -o --output' ;;
             'export ics')     opts='-o --output' ;;
             'edit ')          opts='-m --message' ;;
             'history ')       opts='--limit' ;;
@@ -330,6 +344,8 @@ _crm() {
             fi ;;
         'task done')
             _crm_refs task:open ;;
+        'report ')
+            ((${#args[@]} == 0)) && _crm_words "$_crm_reports" ;;
         'init ')
             ((${#args[@]} == 0)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
         'clone ')

@@ -195,7 +195,8 @@ function __crm_showing
     end
     return 1
 end
-complete -c crm -n 'not __crm_showing; and not __crm_using agenda' -l format -x -a 'table json ndjson csv tsv yaml markdown ids' -d 'Output format'
+complete -c crm -n 'not __crm_showing; and not __crm_using agenda; and not __crm_using report' -l format -x -a 'table json ndjson csv tsv yaml markdown html ids' -d 'Output format'
+complete -c crm -n '__crm_using report' -l format -x -a 'table markdown html json yaml ndjson csv tsv ids' -d 'Output format'
 complete -c crm -n __crm_showing -l format -x -a 'table json ndjson yaml ids' -d 'Output format'
 complete -c crm -n '__crm_using agenda' -l format -x -a 'table markdown json ndjson csv tsv ids' -d 'Output format'
 complete -c crm -l json -d 'Same as --format json'
@@ -216,6 +217,7 @@ complete -c crm -n __crm_no_command -a task -d 'Add, list, show, edit, set, comp
 complete -c crm -n __crm_no_command -a campaign -d 'Add, list, show, edit, set and remove campaigns'
 complete -c crm -n __crm_no_command -a log -d 'Log a call, email, meeting or note with people or companies'
 complete -c crm -n __crm_no_command -a agenda -d 'What is due: tasks, meetings, deals closing, people to contact'
+complete -c crm -n __crm_no_command -a report -d 'Reports: pipeline, forecast, won, activity, stale, customers, campaigns'
 complete -c crm -n __crm_no_command -a show -d 'Show any record, with the records linked to it'
 complete -c crm -n __crm_no_command -a edit -d 'Edit any record in $EDITOR'
 complete -c crm -n __crm_no_command -a history -d 'The git history of a record, field by field'
@@ -396,6 +398,18 @@ complete -c crm -n '__crm_using campaign set' -l rm-member -x -a '(__crm_refs co
 # crm agenda
 complete -c crm -n '__crm_using agenda' -l days -x -a '0 1 7 14 30' -d 'How many days after today to look ahead'
 complete -c crm -n '__crm_using agenda' -l owner -x -d 'Only what this person owns'
+
+# crm report NAME [QUERY]
+complete -c crm -n '__crm_using report; and test (count (commandline -opc)) -le 2' -x -a 'pipeline forecast won activity stale customers campaigns weekly' -d 'Report'
+complete -c crm -n '__crm_using report' -l since -x -a 'today -7d -30d -3m -1y 2026-01-01' -d 'From this day on'
+complete -c crm -n '__crm_using report' -l until -x -a 'today +1m +3m +6m' -d 'Up to this day'
+complete -c crm -n '__crm_using report' -l owner -x -d 'Only what this person owns'
+complete -c crm -n '__crm_using report' -l by -x -a 'stage owner company month week quarter year kind' -d 'Group by'
+complete -c crm -n '__crm_using report' -l currency -x -a 'EUR USD GBP CHF JPY' -d 'Report every amount in this currency'
+complete -c crm -n '__crm_using report' -l days -x -a '7 14 30 60 90' -d 'stale: days without activity'
+complete -c crm -n '__crm_using report' -l pareto -d 'customers: only those making 80% of revenue'
+complete -c crm -n '__crm_using report' -l limit -x -d 'customers, stale: at most N rows'
+complete -c crm -n '__crm_using report' -s o -l output -r -d 'Write to FILE'
 
 # crm export ics
 complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a ics -d 'Tasks and meetings as one iCalendar file'

@@ -156,6 +156,27 @@ std::vector<Entry> matching(const Index& index, const std::string& query, const 
 
 }  // namespace
 
+std::vector<Cadence> cadences(const Index& index) {
+  std::vector<Cadence> out;
+  for (const char* type : {"contact", "company"}) {
+    std::vector<Entry> parties = matching(index, "has:keep_in_touch", type);
+    std::vector<std::vector<std::string>> groups;
+    for (const auto& p : parties) groups.push_back(party_ids(index, p));
+    auto lasts = index.latest_each(groups, "at", now_utc());
+    for (size_t i = 0; i < parties.size(); ++i) {
+      const Entry& p = parties[i];
+      std::string every = text_of(p.data, "keep_in_touch");
+      if (!valid_period(every)) continue;
+      auto last_time = moment_of(lasts[i]);
+      std::optional<sys_seconds> since = last_time ? std::optional(last_time->utc) : instant(text_of(p.data, "created"));
+      if (!since) continue;
+      Days since_day = local_day_of(*since);
+      out.push_back(Cadence{p, every, last_time, since_day, add_period(since_day, every)});
+    }
+  }
+  return out;
+}
+
 std::vector<AgendaItem> agenda(const Index& index, const Config& config, const AgendaOptions& o) {
   if (o.days < 0) fail(Failure::Usage, "--days must be 0 or more");
   Days first = today(), last = first + std::chrono::days{o.days};
@@ -206,27 +227,13 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!who.empty()) detail += "; " + who;
     items.push_back({*close, AgendaItem{section(*close), "deal", text_of(d.data, "close"), d, d.title(), detail}});
   }
-  for (const char* type : {"contact", "company"}) {
-    std::vector<Entry> parties = matching(index, "has:keep_in_touch", type);
-    std::vector<std::vector<std::string>> groups;
-    for (const auto& p : parties) groups.push_back(party_ids(index, p));
-    auto lasts = index.latest_each(groups, "at", now_utc());
-    for (size_t i = 0; i < parties.size(); ++i) {
-      const Entry& p = parties[i];
-      std::string every = text_of(p.data, "keep_in_touch");
-      if (!valid_period(every) || !owned(p.data, "owner")) continue;
-      auto last_time = moment_of(lasts[i]);
-      std::string created = text_of(p.data, "created");
-      std::optional<sys_seconds> since = last_time ? std::optional(last_time->utc) : instant(created);
-      if (!since) continue;
-      Days since_day = local_day_of(*since);
-      Days due_day = add_period(since_day, every);
-      if (due_day > last) continue;
-      sys_seconds key = when_moment(format_date(due_day)).utc;
-      std::string detail = "every " + every + "; " +
-                           (last_time ? "last contact " + format_date(since_day) : "never contacted (added " + format_date(since_day) + ")");
-      items.push_back({key, AgendaItem{section(key), "cadence", format_date(due_day), p, p.title(), detail}});
-    }
+  for (const auto& c : cadences(index)) {
+    if (c.due_day > last || !owned(c.party.data, "owner")) continue;
+    sys_seconds key = when_moment(format_date(c.due_day)).utc;
+    std::string detail = "every " + c.every + "; " +
+                         (c.last ? "last contact " + format_date(c.since_day)
+                                 : "never contacted (added " + format_date(c.since_day) + ")");
+    items.push_back({key, AgendaItem{section(key), "cadence", format_date(c.due_day), c.party, c.party.title(), detail}});
   }
   std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<AgendaItem> out;

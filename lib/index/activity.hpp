@@ -35,6 +35,19 @@ struct Moment {
 // Notes, tasks and deal stage changes that concern a record, newest first.
 std::vector<Moment> timeline(const Index& index, const Entry& e);
 
+// A contact or company with a keep-in-touch period, and when that period runs out: one period
+// after the local day of the last contact (or of `created`, when never contacted).
+struct Cadence {
+  Entry party;
+  std::string every;                // "30d"
+  std::optional<DateTime> last;     // the last contact; none: never contacted
+  Days since_day;                   // the day counted from (last contact, else created)
+  Days due_day;                     // since_day + every
+};
+
+// Every contact and company with a valid keep_in_touch period (and a day to count from).
+std::vector<Cadence> cadences(const Index& index);
+
 struct AgendaItem {
   std::string section;  // "overdue" or the local day (YYYY-MM-DD)
   std::string kind;     // task, meeting, deal, cadence

@@ -40,6 +40,20 @@ SearchKind kind_for(const FieldSpec& f) {
   }
 }
 
+// Fields whose values reports group or add up: kept as written in a value slot of their own.
+bool reported(const FieldSpec& f) {
+  switch (f.kind) {
+    case Kind::Money: case Kind::Integer: case Kind::Percent: case Kind::Currency: case Kind::Stage:
+    case Kind::Lifecycle: case Kind::Choice: case Kind::NoteKind: case Kind::Period: case Kind::Ref:
+    case Kind::Refs:
+      return true;
+    case Kind::Line:
+      return f.name == "owner" || f.name == "author";
+    default:
+      return false;
+  }
+}
+
 std::string prefix_for(const std::string& name) {
   std::string p = "X";
   for (char c : name) p += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : (c == '.' ? '_' : c);
@@ -73,7 +87,7 @@ std::string slot_value(SearchKind kind, const std::string& text) {
 SearchSchema::SearchSchema(const Config& config) {
   std::map<std::string, size_t> seen;
   Xapian::valueno next_slot = 10;
-  auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type) {
+  auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type, bool text) {
     if (seen.count(name)) {
       auto& f = fields_[seen[name]];
       if (!flag.empty() && flag != name && std::find(f.aliases.begin(), f.aliases.end(), flag) == f.aliases.end())
@@ -84,6 +98,8 @@ SearchSchema::SearchSchema(const Config& config) {
     std::replace(flag.begin(), flag.end(), '-', '_');
     if (!flag.empty() && flag != name) f.aliases.push_back(flag);
     if (kind == SearchKind::Number || kind == SearchKind::Date) f.slot = next_slot++;
+    if (kind == SearchKind::Date) f.text_slot = f.slot;
+    else if (text) f.text_slot = next_slot++;
     seen[name] = fields_.size();
     fields_.push_back(f);
   };
@@ -91,14 +107,15 @@ SearchSchema::SearchSchema(const Config& config) {
     for (const auto& f : t.fields) {
       if (f.kind == Kind::Custom || f.kind == Kind::Conflicts) continue;
       if (f.kind == Kind::StageHistory) continue;
-      add(std::string(f.name), kind_for(f), std::string(f.flag), std::string(f.ref_type));
+      add(std::string(f.name), kind_for(f), std::string(f.flag), std::string(f.ref_type), reported(f));
     }
+  add(kStageChanged, SearchKind::Date, "", "", true);
   // Custom fields: fields.NAME, also reachable as NAME when no built-in field has that name.
   for (const auto& [type, list] : config.fields)
     for (const auto& cf : list) {
       FieldSpec spec{cf.name, cf.kind, "", "", "", false};
       std::string name = "fields." + cf.name;
-      add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "");
+      add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "", reported(spec));
     }
   stems_ = config.language != "none";
   if (stems_) {
@@ -210,12 +227,49 @@ void index_value(const SearchSchema& schema, const SearchField& f, const Json& v
   }
 }
 
+// The value as written, for a report: a scalar's text, or a list's items joined by spaces.
+std::string written(const Json& v) {
+  auto one = [](const Json& x) { return x.is_string() ? trim(x.get<std::string>()) : x.is_primitive() ? x.dump() : ""; };
+  if (!v.is_array()) return one(v);
+  std::string r;
+  for (const auto& x : v) {
+    std::string t = one(x);
+    if (!t.empty()) r += (r.empty() ? "" : " ") + t;
+  }
+  return r;
+}
+
+// When a deal entered its stage: the `at` of the latest history entry, when that entry is the
+// current stage (a stage set by hand without history has no date).
+std::string stage_changed(const Json& data) {
+  auto h = data.find("stage_history");
+  auto st = data.find("stage");
+  if (h == data.end() || !h->is_array() || h->empty() || st == data.end()) return {};
+  const Json& last = h->back();
+  if (!last.is_object() || last.value("stage", Json()) != *st) return {};
+  auto at = last.find("at");
+  return at != last.end() && at->is_string() && valid_when(at->get<std::string>()) ? at->get<std::string>() : "";
+}
+
 }  // namespace
 
 void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config& config, const Json& data,
                   Xapian::Document& doc) {
   (void)config;
   Xapian::termpos pos = 0;
+  auto keep_written = [&](const SearchField& f, const Json& v) {
+    if (f.text_slot == Xapian::BAD_VALUENO || f.text_slot == f.slot) return;
+    std::string t = written(v);
+    if (!t.empty()) doc.add_value(f.text_slot, t);
+  };
+  if (type.field("stage_history")) {
+    std::string at = stage_changed(data);
+    const SearchField* f = schema.find(kStageChanged);
+    if (f && !at.empty()) {
+      index_value(schema, *f, at, doc, pos);
+      doc.add_boolean_term("H" + f->name);
+    }
+  }
   for (auto it = data.begin(); it != data.end(); ++it) {
     const std::string& key = it.key();
     if (key == "fields" && it.value().is_object()) {
@@ -223,6 +277,7 @@ void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config
         const SearchField* f = schema.find("fields." + c.key());
         if (!f) continue;
         index_value(schema, *f, c.value(), doc, pos);
+        keep_written(*f, c.value());
         doc.add_boolean_term("H" + f->name);
       }
       continue;
@@ -232,6 +287,7 @@ void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config
     const SearchField* f = schema.find(key);
     if (!f) continue;
     index_value(schema, *f, it.value(), doc, pos);
+    keep_written(*f, it.value());
     const Json& v = it.value();
     if (!(v.is_null() || ((v.is_array() || v.is_object()) && v.empty()))) doc.add_boolean_term("H" + f->name);
   }

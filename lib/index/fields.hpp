@@ -10,7 +10,9 @@
 //   Z...           the stem of either, when it differs from the word (free text,
 //                  when crm.yaml's language stems)
 //   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
-//   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 10+ typed fields
+//   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 4 title as written, 10+ typed fields:
+//          numbers sortable (ranges, sorting) and, for reports, the values of money, numbers, keywords,
+//          links and owners as written (text_slot), so totals stay exact and no document is read
 #pragma once
 #include <xapian.h>
 
@@ -43,6 +45,8 @@ struct SearchField {
   std::string prefix;                // X<NAME>
   Xapian::valueno slot = Xapian::BAD_VALUENO;
   std::string ref_type;              // for Ref
+  // The value as written (trimmed; a list's ids joined by spaces), for reports. Dates: same as slot.
+  Xapian::valueno text_slot = Xapian::BAD_VALUENO;
 };
 
 class SearchSchema {
@@ -67,6 +71,9 @@ class SearchSchema {
 // Index one record's fields into `doc` (terms with positions for text, values for typed fields).
 void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config& config, const Json& data,
                   Xapian::Document& doc);
+
+// The derived date field of deals: when the deal entered its current stage (from stage_history).
+constexpr const char* kStageChanged = "stage_changed";
 
 // Value-slot text for a typed value: numbers sortable_serialise'd, dates as UTC ISO text.
 std::string slot_value(SearchKind kind, const std::string& text);

@@ -39,7 +39,7 @@ constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
-constexpr const char* kLayout = "6";
+constexpr const char* kLayout = "7";  // 7: value slots for reports (text_slot, stage_changed)
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;
@@ -375,6 +375,81 @@ std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std
     if ((upto.empty() || v <= upto) && (!best[g] || v > *best[g])) best[g] = std::move(v);
   }
   return best;
+}
+
+ValueRows Index::values(const ValueQuery& vq) const {
+  const auto& d = s_->read();
+  const auto& schema = s_->schema;
+  std::vector<Xapian::valueno> slots;
+  for (const auto& name : vq.fields) {
+    if (name == "id") {
+      slots.push_back(kSlotId);
+    } else if (name == "title") {
+      slots.push_back(kSlotShownTitle);
+    } else {
+      const SearchField* f = schema.find(name);
+      if (!f || f->text_slot == Xapian::BAD_VALUENO) fail(Failure::Usage, "'" + name + "' keeps no value for reports");
+      slots.push_back(f->text_slot);
+    }
+  }
+  ValueRows out;
+  std::string type_term = term(kType, std::string(vq.type->name));
+  Xapian::Query q(type_term);
+  if (!vq.query.empty()) {
+    QueryBuilder builder(d, schema);
+    static thread_local const QueryBuilder* current = nullptr;
+    current = &builder;
+    auto clauses = parse_query(vq.query, [](std::string_view f) { return current->knows(f); });
+    if (!clauses.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, builder.build(clauses), q);
+    out.notes = builder.notes();
+  }
+  if (!vq.range_field.empty() && (!vq.from.empty() || !vq.to.empty())) {
+    const SearchField* f = schema.find(vq.range_field);
+    if (!f || f->kind != SearchKind::Date) fail(Failure::Usage, "'" + vq.range_field + "' is not a date field");
+    // A datetime sorts after its date ("2026-11-30T10:00:00Z" > "2026-11-30"): '~' closes the day.
+    std::string to = vq.to.empty() ? std::string() : vq.to + "~";
+    Xapian::Query range = vq.from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, f->slot, to)
+                          : vq.to.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_GE, f->slot, vq.from)
+                                          : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, f->slot, vq.from, to);
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, range);
+  }
+  {
+    Xapian::Enquire broken(d);
+    broken.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(kBroken), Xapian::Query(type_term)));
+    broken.set_weighting_scheme(Xapian::BoolWeight());
+    out.unreadable = broken.get_mset(0, d.get_doccount()).size();
+  }
+  q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(kBroken));
+  // Matching documents in docid order (all weights are equal), then one pass per slot.
+  std::vector<Xapian::docid> ids;
+  if (vq.query.empty() && vq.range_field.empty()) {
+    for (auto p = d.postlist_begin(type_term); p != d.postlist_end(type_term); ++p) ids.push_back(*p);
+    std::vector<Xapian::docid> bad;
+    for (auto p = d.postlist_begin(kBroken); p != d.postlist_end(kBroken); ++p) bad.push_back(*p);
+    if (!bad.empty())
+      std::erase_if(ids, [&](Xapian::docid x) { return std::binary_search(bad.begin(), bad.end(), x); });
+  } else {
+    Xapian::Enquire enq(d);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet m = enq.get_mset(0, d.get_doccount());
+    ids.reserve(m.size());
+    for (auto it = m.begin(); it != m.end(); ++it) ids.push_back(*it);
+    std::sort(ids.begin(), ids.end());
+  }
+  out.rows.assign(ids.size(), std::vector<std::string>(slots.size()));
+  for (size_t c = 0; c < slots.size(); ++c) {
+    Xapian::valueno slot = slots[c];
+    auto v = d.valuestream_begin(slot);
+    auto end = d.valuestream_end(slot);
+    for (size_t r = 0; r < ids.size() && v != end; ++r) {
+      if (v.get_docid() < ids[r]) v.skip_to(ids[r]);
+      if (v == end) break;
+      if (v.get_docid() == ids[r]) out.rows[r][c] = *v;
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> Index::ids_linking_to(const std::string& id, const TypeSpec& type) const {

@@ -52,6 +52,21 @@ struct SearchResult {
   std::vector<std::string> notes;  // for stderr: expansions cut short
 };
 
+// What reports read: for each record, the values of some fields, as written (see fields.hpp).
+struct ValueQuery {
+  const TypeSpec* type = nullptr;
+  std::vector<std::string> fields;  // field names, or "id" and "title"
+  std::string query;                // the search language; empty: every record of the type
+  std::string range_field;          // a date field; with from/to, only records whose value lies between
+  std::string from, to;             // text bounds, inclusive (a date "2026-11-30" includes its datetimes)
+};
+
+struct ValueRows {
+  std::vector<std::vector<std::string>> rows;  // per record, the fields' values ("" when it has none)
+  size_t unreadable = 0;                       // files of the type that did not parse, left out
+  std::vector<std::string> notes;              // for stderr: query expansions cut short
+};
+
 class Index {
  public:
   // Opens the index and brings it up to date. A writer that holds the
@@ -85,6 +100,9 @@ class Index {
   // A record's title from the index alone (the id itself when there is no such record).
   std::string title_of(const std::string& id) const;
   size_t count(const TypeSpec* type) const;
+  // Field values of many records, from value slots alone: no document is read or decoded.
+  // Throws Error(Usage) for a bad query or a field that keeps no value.
+  ValueRows values(const ValueQuery& q) const;
   // The search language (lib/index/query.hpp). Throws Error(Usage) naming the column of a bad query.
   SearchResult search(const std::string& query, const SearchOptions& options) const;
 

@@ -76,6 +76,17 @@ Config Config::parse(const std::string& text, const std::string& origin) {
           bad(doc, origin, ptr + "/" + s.key(), "stage '" + s.key() + "' needs a probability from 0 to 100");
         c.stages.push_back({s.key(), std::stoi(p)});
       }
+    } else if (k == "rates") {
+      if (!v.is_object()) bad(doc, origin, ptr, "rates must map a currency code to its value in " + c.currency);
+      for (auto r = v.begin(); r != v.end(); ++r) {
+        if (!valid_currency(r.key()))
+          bad(doc, origin, ptr + "/" + r.key(), "rates: '" + r.key() + "' is not an ISO 4217 currency code");
+        std::string rate = r.value().is_string() ? r.value().get<std::string>() : "";
+        if (!valid_rate(rate))
+          bad(doc, origin, ptr + "/" + r.key(),
+              "rate of " + r.key() + " must be a positive decimal number (at most 6 decimals), like 0.92");
+        c.rates[r.key()] = rate;
+      }
     } else if (k == "lifecycle") {
       c.lifecycle = name_list(doc, origin, k);
     } else if (k == "note_kinds") {
@@ -126,8 +137,29 @@ std::string Config::emit() const {
   }
   j["fields"] = f;
   std::set<std::string> plain = {"schema"};
+  if (!rates.empty()) {
+    Json r = Json::object();
+    for (const auto& [code, rate] : rates) {
+      r[code] = rate;
+      plain.insert(code);
+    }
+    j["rates"] = r;
+  }
   for (const auto& s : stages) plain.insert(s.name);
   return "# crm repository settings; see crm(5).\n" + emit_yaml(j, plain);
+}
+
+bool valid_rate(std::string_view s) {
+  size_t dot = s.find('.');
+  std::string_view whole = s.substr(0, dot);
+  if (!whole_number(whole, 12, false)) return false;
+  bool nonzero = whole.find_first_not_of('0') != std::string_view::npos;
+  if (dot != std::string_view::npos) {
+    std::string_view frac = s.substr(dot + 1);
+    if (frac.empty() || !whole_number(frac, 6, false)) return false;
+    nonzero = nonzero || frac.find_first_not_of('0') != std::string_view::npos;
+  }
+  return nonzero;
 }
 
 const Stage* Config::stage(const std::string& name) const {

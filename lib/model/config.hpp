@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/schema.hpp"
@@ -27,6 +28,8 @@ struct Config {
   std::vector<std::string> lifecycle;
   std::vector<std::string> note_kinds;
   std::map<std::string, std::vector<CustomField>> fields;  // record type -> declared custom fields
+  // Exchange rates for reports: currency code -> what one unit is worth in `currency` (decimal text).
+  std::map<std::string, std::string> rates;
 
   static Config defaults(const std::string& currency = "EUR");
   // Throws Error(Invalid) naming ORIGIN:LINE:COL.
@@ -39,5 +42,8 @@ struct Config {
   bool note_kind(const std::string& name) const;
   std::string note_kind_names() const;
 };
+
+// A positive decimal with at most 12 whole digits and 6 decimals ("0.92", "1", "155.3").
+bool valid_rate(std::string_view s);
 
 }  // namespace crm

@@ -15,7 +15,8 @@ struct FormatName {
 };
 constexpr FormatName kFormats[] = {{Format::Table, "table"}, {Format::Json, "json"}, {Format::Ndjson, "ndjson"},
                                    {Format::Csv, "csv"},     {Format::Tsv, "tsv"},   {Format::Yaml, "yaml"},
-                                   {Format::Markdown, "markdown"}, {Format::Ids, "ids"}};
+                                   {Format::Markdown, "markdown"}, {Format::Html, "html"},
+                                   {Format::Ids, "ids"}};
 }  // namespace
 
 std::string format_names() {
@@ -63,6 +64,21 @@ std::string markdown_escape(const std::string& s) {
   for (char c : one_line(s)) {
     if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) r += '\\';
     r += c;
+  }
+  return r;
+}
+
+std::string html_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    switch (c) {
+      case '&': r += "&amp;"; break;
+      case '<': r += "&lt;"; break;
+      case '>': r += "&gt;"; break;
+      case '"': r += "&quot;"; break;
+      case '\'': r += "&#39;"; break;
+      default: r += c;
+    }
   }
   return r;
 }
@@ -116,6 +132,19 @@ void render(std::ostream& out, Format format, const Listing& l, const Style& sty
         for (const auto& c : r) out << " " << cell(c) << " |";
         out << "\n";
       }
+      return;
+    }
+    case Format::Html: {
+      // A plain table, for lists; reports have their own page (lib/report/render.cpp).
+      out << "<table>\n<tr>";
+      for (const auto& h : l.headers) out << "<th>" << html_escape(h) << "</th>";
+      out << "</tr>\n";
+      for (const auto& r : l.rows) {
+        out << "<tr>";
+        for (const auto& c : r) out << "<td>" << html_escape(c) << "</td>";
+        out << "</tr>\n";
+      }
+      out << "</table>\n";
       return;
     }
     case Format::Table: {

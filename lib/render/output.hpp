@@ -11,7 +11,7 @@
 
 namespace crm {
 
-enum class Format { Table, Json, Ndjson, Csv, Tsv, Yaml, Markdown, Ids };
+enum class Format { Table, Json, Ndjson, Csv, Tsv, Yaml, Markdown, Html, Ids };
 
 Format parse_format(const std::string& name);  // throws Usage listing the formats
 std::string format_names();
@@ -35,6 +35,8 @@ void render_records(std::ostream& out, Format format, const std::vector<Json>& r
 std::string csv_field(const std::string& s, char sep);
 // Text for a markdown line: one line, with the characters markdown would act on escaped.
 std::string markdown_escape(const std::string& s);
+// Text for HTML and XML (SVG): & < > " ' escaped.
+std::string html_escape(const std::string& s);
 
 namespace ansi {
 constexpr const char* bold = "\033[1m";

@@ -1,0 +1,20 @@
+# Writes OUT, a C++ file holding every DIR/*.mustache as a string: the shipped
+# report templates live in the binary, so crm needs no data files to run.
+# Run by the build (see CMakeLists.txt): cmake -DDIR=... -DOUT=... -P embed-templates.cmake
+file(GLOB files "${DIR}/*.mustache")
+list(SORT files)
+set(out "// Generated from templates/*.mustache by cmake/embed-templates.cmake: edit those.\n")
+string(APPEND out "#include \"report/template.hpp\"\n\nnamespace crm {\n\n")
+string(APPEND out "const std::vector<EmbeddedTemplate>& embedded_templates() {\n")
+string(APPEND out "  static const std::vector<EmbeddedTemplate> templates{\n")
+foreach(f IN LISTS files)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" text)
+  string(FIND "${text}" ")crm_template\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw string delimiter )crm_template\"")
+  endif()
+  string(APPEND out "      {\"${name}\", R\"crm_template(${text})crm_template\"},\n")
+endforeach()
+string(APPEND out "  };\n  return templates;\n}\n\n}  // namespace crm\n")
+file(WRITE "${OUT}" "${out}")
