@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -10,7 +11,9 @@
 #include "cmd/context.hpp"
 #include "index/index.hpp"
 #include "model/error.hpp"
+#include "model/text.hpp"
 #include "store/git.hpp"
+#include "sync/sync.hpp"
 
 namespace crm {
 
@@ -44,8 +47,11 @@ void run_init(Context& ctx, const InitOptions& o) {
   Git::init(root);
   std::string settings = Config::defaults(cur).emit();
   write_file_atomic(root + "/crm.yaml", settings);
+  write_file_atomic(root + "/.gitattributes", kGitAttributes);
   Git git(root);
-  git.commit({{"crm.yaml", settings}}, ctx.message.empty() ? "crm: start repository" : ctx.message);
+  git.commit({{"crm.yaml", settings}, {".gitattributes", kGitAttributes}},
+             ctx.message.empty() ? "crm: start repository" : ctx.message);
+  register_merge_driver(git);
   if (!o.remote.empty()) git.add_remote("origin", o.remote);
   ctx.say("crm: initialised a repository in " + root);
 }
@@ -59,19 +65,30 @@ void run_clone(Context& ctx, const std::string& url, std::string dir) {
     if (dir.empty()) dir = "crm";
   }
   // The user's git does the transport: their ssh config, agents and credential helpers apply.
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    if (ctx.quiet) execlp("git", "git", "clone", "--quiet", "--", url.c_str(), dir.c_str(), nullptr);
-    else execlp("git", "git", "clone", "--", url.c_str(), dir.c_str(), nullptr);
-    _exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    fail(Failure::Runtime, "git clone of " + url + " failed" +
-                               (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is git installed?)" : ""),
+  std::vector<std::string> args = {"clone"};
+  if (ctx.quiet) args.push_back("--quiet");
+  args.insert(args.end(), {"--", url, dir});
+  int rc = run_git(".", args, nullptr, false);
+  if (rc != 0)
+    fail(Failure::Runtime, "git clone of " + url + " failed" + (rc == 127 ? " (is git installed?)" : ""),
          "check the address and your access to it; git's message is above");
+  // A bare remote made with another default branch name points HEAD at a branch
+  // nobody pushed: git then checks out nothing. Take main, else the only branch.
+  struct stat st;
+  if (::stat((dir + "/crm.yaml").c_str(), &st) != 0) {
+    std::string branches;
+    run_git(dir, {"for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/"}, &branches, true);
+    auto names = split(trim(branches), '\n');
+    names.erase(std::remove(names.begin(), names.end(), "HEAD"), names.end());
+    std::string pick = std::find(names.begin(), names.end(), "main") != names.end() ? "main"
+                       : names.size() == 1 && !names[0].empty() ? names[0] : "";
+    if (!pick.empty()) run_git(dir, {"checkout", "-q", "-B", pick, "--track", "origin/" + pick}, nullptr, ctx.quiet);
+  }
   Repository repo = Repository::discover(dir);
+  {
+    Git git(repo.root());
+    register_merge_driver(git);
+  }
   Index index(repo, false, ctx.quiet);
   ctx.say("crm: cloned " + std::to_string(index.count(nullptr)) + " records into " + repo.root());
 }

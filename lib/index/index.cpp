@@ -10,7 +10,12 @@
 #include <algorithm>
 #include <functional>
 #include <cstdio>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -167,6 +172,78 @@ struct Index::State {
     return plan;
   }
 
+  // A whole index from nothing: one thread reads and parses the files of these folders into
+  // documents while this one adds them to the index and commits in batches. Parsing and
+  // building documents was about 40% of the work, Xapian's inverter and writes the rest.
+  size_t build(const std::vector<std::string>& folders, const std::function<void(size_t)>& progress) {
+    struct Item {
+      std::string id_term;
+      Xapian::Document doc;
+    };
+    struct Stopped {};
+    std::mutex m;
+    std::condition_variable changed;
+    std::deque<Item> queue;
+    bool finished = false, stop = false;
+    std::exception_ptr failure;
+    constexpr size_t kQueued = 512;  // documents waiting, at most: memory stays flat
+    std::thread reader([&] {
+      try {
+        for (const auto& f : folders) {
+          size_t slash = f.find('/');
+          const TypeSpec* type = find_type(f.substr(0, slash));
+          if (!type) continue;
+          repo.scan_folder(*type, f.substr(slash + 1), [&](const FileStamp& fs) {
+            Item item{term(kId, fs.id), document(fs)};
+            std::unique_lock<std::mutex> lock(m);
+            changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+            if (stop) throw Stopped{};  // the writer failed: give up quietly
+            queue.push_back(std::move(item));
+            changed.notify_all();
+          });
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(m);
+        if (!stop) failure = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(m);
+      finished = true;
+      changed.notify_all();
+    });
+    size_t done = 0, batch = 0;
+    try {
+      for (;;) {
+        std::deque<Item> ready;
+        {
+          std::unique_lock<std::mutex> lock(m);
+          changed.wait(lock, [&] { return !queue.empty() || finished; });
+          if (queue.empty()) break;
+          ready.swap(queue);
+          changed.notify_all();
+        }
+        for (auto& item : ready) wdb->replace_document(item.id_term, item.doc);
+        done += ready.size();
+        batch += ready.size();
+        if (batch >= kReindexBatch) {
+          wdb->commit();
+          batch = 0;
+        }
+        progress(done);
+      }
+    } catch (...) {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        stop = true;
+        changed.notify_all();
+      }
+      reader.join();
+      throw;
+    }
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
+    return done;
+  }
+
   void apply(const FolderPlan& plan) {
     for (const auto& fs : plan.files) wdb->replace_document(term(kId, fs.id), document(fs));
     for (auto docid : plan.gone) wdb->delete_document(docid);
@@ -242,21 +319,11 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     s.repo.scan([&](const FileStamp&) { ++total; });
     bool progress = total > 2000 && !s.quiet && isatty(STDERR_FILENO);
     if (total > 2000 && !s.quiet) std::fprintf(stderr, "crm: building the index of %zu records\n", total);
-    size_t done = 0, batch = 0;
-    for (const auto& f : stale) {
-      auto p = s.plan_folder(f);
-      s.apply(p);
-      done += p.files.size();
-      batch += p.files.size();
-      if (batch >= kReindexBatch) {
-        s.wdb->commit();
-        batch = 0;
-      }
-      if (progress) {
-        std::fprintf(stderr, "\rcrm: indexing %zu/%zu", done, total);
-        std::fflush(stderr);
-      }
-    }
+    size_t done = s.build(stale, [&](size_t n) {
+      if (!progress) return;
+      std::fprintf(stderr, "\rcrm: indexing %zu/%zu", n, total);
+      std::fflush(stderr);
+    });
     if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
   } else {
     // Plans were made before the lock: make them again now that nobody else writes.

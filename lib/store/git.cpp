@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <memory>
 
@@ -340,6 +342,262 @@ std::vector<Revision> Git::history(const std::string& path, size_t limit) {
     if (limit && out.size() >= limit) break;
   }
   return out;
+}
+
+}  // namespace crm
+
+// ---------------------------------------------------------------------------
+// What sync needs: revisions, pruned tree diffs, merge commits, the branch.
+
+namespace crm {
+
+namespace {
+git_oid oid_of(const std::string& hex) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, hex.c_str()) != 0) fail(Failure::Runtime, "not a commit id: " + hex);
+  return oid;
+}
+std::string hex_of(const git_oid* oid) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, oid);
+  return hex;
+}
+
+// Both trees walked together; subtrees with the same id are skipped without being read.
+void diff_trees(git_repository* repo, git_tree* a, git_tree* b, const std::string& prefix, std::vector<TreeChange>& out) {
+  size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+  size_t i = 0, j = 0;
+  auto side = [&](const git_tree_entry* e, bool before) {
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      Tree t;
+      check(git_tree_lookup(t.out(), repo, git_tree_entry_id(e)), "cannot read tree " + path);
+      if (before) diff_trees(repo, t.get(), nullptr, path + "/", out);
+      else diff_trees(repo, nullptr, t.get(), path + "/", out);
+    } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+      std::string id = hex_of(git_tree_entry_id(e));
+      out.push_back(before ? TreeChange{path, id, ""} : TreeChange{path, "", id});
+    }
+  };
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    int order = !ea ? 1 : !eb ? -1 : std::strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+    if (order < 0) {
+      side(ea, true), ++i;
+      continue;
+    }
+    if (order > 0) {
+      side(eb, false), ++j;
+      continue;
+    }
+    ++i, ++j;
+    if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) continue;
+    bool ta = git_tree_entry_type(ea) == GIT_OBJECT_TREE, tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+    std::string path = prefix + git_tree_entry_name(ea);
+    if (ta && tb) {
+      Tree x, y;
+      check(git_tree_lookup(x.out(), repo, git_tree_entry_id(ea)), "cannot read tree " + path);
+      check(git_tree_lookup(y.out(), repo, git_tree_entry_id(eb)), "cannot read tree " + path);
+      diff_trees(repo, x.get(), y.get(), path + "/", out);
+    } else if (!ta && !tb) {
+      out.push_back({path, hex_of(git_tree_entry_id(ea)), hex_of(git_tree_entry_id(eb))});
+    } else {
+      side(ea, true);
+      side(eb, false);
+    }
+  }
+}
+}  // namespace
+
+std::string Git::resolve(const std::string& rev) const {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, repo_, (rev + "^{commit}").c_str()) != 0) return {};
+  std::string id = hex_of(git_object_id(obj));
+  git_object_free(obj);
+  return id;
+}
+
+std::string Git::merge_base(const std::string& a, const std::string& b) const {
+  git_oid oa = oid_of(a), ob = oid_of(b), base;
+  if (git_merge_base(&base, repo_, &oa, &ob) != 0) return {};
+  return hex_of(&base);
+}
+
+bool Git::is_ancestor(const std::string& ancestor, const std::string& of) const {
+  if (ancestor == of) return true;
+  git_oid a = oid_of(ancestor), b = oid_of(of);
+  return git_graph_descendant_of(repo_, &b, &a) == 1;
+}
+
+CommitInfo Git::info(const std::string& commit) const {
+  Commit c;
+  git_oid oid = oid_of(commit);
+  check(git_commit_lookup(c.out(), repo_, &oid), "cannot read commit " + commit);
+  const git_signature* a = git_commit_author(c.get());
+  return {a->name ? a->name : "", iso_time(a->when)};
+}
+
+std::vector<TreeChange> Git::diff(const std::string& from, const std::string& to) const {
+  auto tree_of = [&](const std::string& hex, Tree& t) {
+    if (hex.empty()) return;
+    Commit c;
+    git_oid oid = oid_of(hex);
+    check(git_commit_lookup(c.out(), repo_, &oid), "cannot read commit " + hex);
+    check(git_commit_tree(t.out(), c.get()), "cannot read the tree of " + hex);
+  };
+  Tree a, b;
+  tree_of(from, a);
+  tree_of(to, b);
+  std::vector<TreeChange> out;
+  diff_trees(repo_, a.get(), b.get(), "", out);
+  return out;
+}
+
+std::optional<std::string> Git::blob(const std::string& id) const {
+  if (id.empty()) return std::nullopt;
+  Blob b;
+  git_oid oid = oid_of(id);
+  if (git_blob_lookup(b.out(), repo_, &oid) != 0) return std::nullopt;
+  return std::string(static_cast<const char*>(git_blob_rawcontent(b.get())), static_cast<size_t>(git_blob_rawsize(b.get())));
+}
+
+std::optional<std::string> Git::file(const std::string& commit, const std::string& path) const {
+  if (commit.empty()) return std::nullopt;
+  Commit c;
+  git_oid oid = oid_of(commit);
+  check(git_commit_lookup(c.out(), repo_, &oid), "cannot read commit " + commit);
+  Tree t;
+  check(git_commit_tree(t.out(), c.get()), "cannot read the tree of " + commit);
+  return blob_at(repo_, t.get(), path);
+}
+
+std::string Git::merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
+                              const std::string& message) {
+  Commit o, t;
+  git_oid oo = oid_of(ours), ot = oid_of(theirs);
+  check(git_commit_lookup(o.out(), repo_, &oo), "cannot read commit " + ours);
+  check(git_commit_lookup(t.out(), repo_, &ot), "cannot read commit " + theirs);
+  Tree base;
+  check(git_commit_tree(base.out(), o.get()), "cannot read the tree of " + ours);
+  std::vector<git_tree_update> updates;
+  for (const auto& c : changes) {
+    git_tree_update u{};
+    u.path = c.path.c_str();
+    if (c.content) {
+      check(git_blob_create_from_buffer(&u.id, repo_, c.content->data(), c.content->size()), "cannot store " + c.path);
+      u.action = GIT_TREE_UPDATE_UPSERT;
+      u.filemode = GIT_FILEMODE_BLOB;
+    } else {
+      TreeEntry e;
+      if (git_tree_entry_bypath(e.out(), base.get(), c.path.c_str()) != 0) continue;
+      u.action = GIT_TREE_UPDATE_REMOVE;
+    }
+    updates.push_back(u);
+  }
+  git_oid tree_oid;
+  check(git_tree_create_updated(&tree_oid, repo_, base.get(), updates.size(), updates.data()), "cannot build the merge's tree");
+  Tree tree;
+  check(git_tree_lookup(tree.out(), repo_, &tree_oid), "cannot read the merge's tree");
+  Signature author, committer;
+  signature(repo_, author, "AUTHOR");
+  signature(repo_, committer, "COMMITTER");
+  const git_commit* parents[] = {o.get(), t.get()};
+  git_oid id;
+  check(git_commit_create(&id, repo_, nullptr, author.get(), committer.get(), "UTF-8", message.c_str(), tree.get(), 2, parents),
+        "cannot commit the merge");
+  return hex_of(&id);
+}
+
+void Git::set_head(const std::string& commit, const std::string& reflog) {
+  git_oid oid = oid_of(commit);
+  std::string branch_name = branch();
+  if (branch_name.empty()) fail(Failure::Usage, "HEAD is detached", "check out a branch first: git switch main");
+  Reference ref;
+  check(git_reference_create(ref.out(), repo_, ("refs/heads/" + branch_name).c_str(), &oid, 1, reflog.c_str()),
+        "cannot move " + branch_name);
+}
+
+std::string Git::branch() const {
+  Reference head;
+  if (git_reference_lookup(head.out(), repo_, "HEAD") != 0) return {};
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return {};
+  std::string target = git_reference_symbolic_target(head.get());
+  const std::string prefix = "refs/heads/";
+  return target.rfind(prefix, 0) == 0 ? target.substr(prefix.size()) : std::string();
+}
+
+std::string Git::config(const std::string& key) const {
+  git_config* cfg = nullptr;
+  if (git_repository_config_snapshot(&cfg, repo_) != 0) return {};
+  const char* value = nullptr;
+  std::string out;
+  if (git_config_get_string(&value, cfg, key.c_str()) == 0 && value) out = value;
+  git_config_free(cfg);
+  return out;
+}
+
+void Git::set_config(const std::string& key, const std::string& value) {
+  git_config* cfg = nullptr;
+  check(git_repository_config(&cfg, repo_), "cannot open .git/config");
+  int rc = git_config_set_string(cfg, key.c_str(), value.c_str());
+  git_config_free(cfg);
+  check(rc, "cannot set " + key + " in .git/config");
+}
+
+std::optional<std::string> merge_lines(const std::string& base, const std::string& ours, const std::string& theirs,
+                                       bool markers) {
+  start_library();
+  git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT, t = GIT_MERGE_FILE_INPUT_INIT;
+  b.ptr = base.data(), b.size = base.size();
+  o.ptr = ours.data(), o.size = ours.size(), o.path = "ours";
+  t.ptr = theirs.data(), t.size = theirs.size(), t.path = "theirs";
+  git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+  opts.our_label = "ours";
+  opts.their_label = "theirs";
+  git_merge_file_result r{};
+  check(git_merge_file(&r, &b, &o, &t, &opts), "cannot merge lines");
+  std::optional<std::string> out;
+  if (r.automergeable || markers) out = std::string(r.ptr, r.len);
+  git_merge_file_result_free(&r);
+  return out;
+}
+
+int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out, bool quiet) {
+  int pipefd[2] = {-1, -1};
+  if (out && ::pipe2(pipefd, O_CLOEXEC) != 0) return 127;
+  pid_t pid = ::fork();
+  if (pid < 0) return 127;
+  if (pid == 0) {
+    if (out) ::dup2(pipefd[1], STDOUT_FILENO);
+    else ::dup2(STDERR_FILENO, STDOUT_FILENO);  // git's chatter is for people: never on our stdout
+    if (quiet) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
+    }
+    // A cron job must not hang on a password prompt.
+    if (!::isatty(STDIN_FILENO)) ::setenv("GIT_TERMINAL_PROMPT", "0", 1);
+    std::vector<const char*> argv = {"git", "-C", root.c_str()};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    execvp("git", const_cast<char* const*>(argv.data()));
+    _exit(127);
+  }
+  if (out) {
+    ::close(pipefd[1]);
+    char buf[8192];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) != 0) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      out->append(buf, static_cast<size_t>(n));
+    }
+    ::close(pipefd[0]);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 }  // namespace crm

@@ -16,6 +16,19 @@ struct Change {
   std::optional<std::string> content;  // nullopt: the file was removed
 };
 
+// A file that differs between two commits (hex blob ids; empty: absent on that side).
+struct TreeChange {
+  std::string path;
+  std::string before;
+  std::string after;
+};
+
+// Who made a commit, and when (ISO 8601 with offset).
+struct CommitInfo {
+  std::string author;
+  std::string when;
+};
+
 struct Revision {
   std::string commit;  // full hex id
   std::string author;
@@ -46,14 +59,45 @@ class Git {
   // Commits that changed `path`, newest first.
   std::vector<Revision> history(const std::string& path, size_t limit);
 
-  std::string head() const;
+  std::string head() const;  // hex id of HEAD, empty when unborn
+  // Full hex id of a revision ("refs/remotes/origin/main", a hex id), empty when it does not exist.
+  std::string resolve(const std::string& rev) const;
+  std::string merge_base(const std::string& a, const std::string& b) const;
+  bool is_ancestor(const std::string& ancestor, const std::string& of) const;
+  CommitInfo info(const std::string& commit) const;
+  // Files that differ between two commits, skipping subtrees with equal ids (milliseconds at a
+  // million files, where libgit2's own tree diff takes seconds). `from` may be empty (no commit).
+  std::vector<TreeChange> diff(const std::string& from, const std::string& to) const;
+  std::optional<std::string> blob(const std::string& id) const;  // content of a blob, by hex id
+  std::optional<std::string> file(const std::string& commit, const std::string& path) const;
+  // A merge commit: `ours` tree with these changes, parents ours and theirs. HEAD is not moved.
+  std::string merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
+                           const std::string& message);
+  // Point the current branch at `commit` (its files are the caller's to write).
+  void set_head(const std::string& commit, const std::string& reflog);
+  // The current branch's name ("main"); empty when HEAD is detached.
+  std::string branch() const;
+  std::string config(const std::string& key) const;  // empty when unset
+  void set_config(const std::string& key, const std::string& value);
   // Who is writing: GIT_AUTHOR_NAME, else user.name, else $USER (as commits are signed).
   std::string author_name() const;
-  void add_remote(const std::string& name, const std::string& url);  // hex id of HEAD, empty when unborn
+  void add_remote(const std::string& name, const std::string& url);
 
  private:
   git_repository* repo_ = nullptr;
   std::string root_;
 };
+
+// Line-by-line three-way merge (git's algorithm, through libgit2). Returns
+// nullopt when both sides changed the same lines differently, or, with
+// `markers`, the text with git's conflict markers there.
+std::optional<std::string> merge_lines(const std::string& base, const std::string& ours, const std::string& theirs,
+                                       bool markers = false);
+
+// Run the user's git in `root` (their ssh config, agents and credential helpers apply).
+// Its stderr goes to ours unless `quiet`; stdout is returned in `out` when given.
+// Returns git's exit status (127: git could not be run).
+int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out = nullptr,
+            bool quiet = false);
 
 }  // namespace crm

@@ -22,9 +22,10 @@ void require_valid(const Repository& repo, const Record& record, const std::stri
 }
 
 Transaction::Transaction(const Repository& repo)
-    : repo_(repo), lock_(repo), journal_(repo.state_dir() + "/journal") {
+    : repo_(repo), lock_(repo), journal_(repo.state_dir() + "/journal"), checkout_journal_(repo.state_dir() + "/checkout") {
   repo_.remove_stale_temp_files();
   recover();
+  recover_checkout();
 }
 
 Index& Transaction::index() {
@@ -100,6 +101,8 @@ void Transaction::put_file(const std::string& path, const std::string& content) 
   changes_.push_back({path, content});
 }
 
+void Transaction::put_file_removal(const std::string& path) { changes_.push_back({path, std::nullopt}); }
+
 namespace {
 // git's own lock files: a commit now would fail half-way, so stop before writing anything.
 void require_git_unlocked(const Repository& repo) {
@@ -160,6 +163,56 @@ std::string Transaction::commit(const std::string& message) {
   std::remove(journal_.c_str());
   changes_.clear();
   return id;
+}
+
+void Transaction::move_head(Git& git, const std::string& commit, const std::vector<std::string>& paths,
+                            const std::string& reflog) {
+  std::string journal = "crm-checkout 1\n";
+  for (const auto& p : paths) journal += p + "\n";
+  replace_file(checkout_journal_, journal);
+  git.set_head(commit, reflog);
+  checkout(git, paths);
+  std::remove(checkout_journal_.c_str());
+}
+
+// The files of HEAD at these paths, written into the work tree; git's index and crm's follow.
+void Transaction::checkout(Git& git, const std::vector<std::string>& paths) {
+  std::vector<Change> changes;
+  std::string head = git.head();
+  for (const auto& p : paths) {
+    auto content = git.file(head, p);
+    if (content) repo_.write_atomic(p, *content);
+    else repo_.remove(p);
+    changes.push_back({p, content});
+  }
+  if (changes.empty()) return;
+  git.refresh_index(changes);
+  std::vector<std::string> records;
+  for (const auto& c : changes)
+    if (c.path.find('/') != std::string::npos) records.push_back(c.path);
+  if (!records.empty()) {
+    if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
+    index_->files_changed(records);
+  }
+}
+
+// A sync killed while it wrote the merged files: write them again from HEAD.
+void Transaction::recover_checkout() {
+  std::string text;
+  try {
+    text = read_file(checkout_journal_, 64 << 20, "checkout journal");
+  } catch (const Error&) {
+    return;
+  }
+  auto lines = split(text, '\n');
+  std::vector<std::string> paths;
+  if (!lines.empty() && lines[0] == "crm-checkout 1")
+    for (size_t i = 1; i < lines.size(); ++i)
+      if (!lines[i].empty() && lines[i].find("..") == std::string::npos) paths.push_back(lines[i]);
+  Git git(repo_.root());
+  checkout(git, paths);
+  repo_.note("finished an interrupted sync: " + std::to_string(paths.size()) + " files written from HEAD");
+  std::remove(checkout_journal_.c_str());
 }
 
 }  // namespace crm

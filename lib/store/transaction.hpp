@@ -26,11 +26,18 @@ class Transaction {
   void remove(const TypeSpec& type, const std::string& id);
   // Stage any repository file as is (crm.yaml, .gitattributes).
   void put_file(const std::string& path, const std::string& content);
+  void put_file_removal(const std::string& path);
 
   // Write, commit with `message`, index. Returns the commit id (empty: nothing changed).
   // A journal (.git/crm/journal) names the files before they are written, so a
   // write killed before its commit is committed by the next writer.
   std::string commit(const std::string& message);
+
+  // Move the current branch to `commit` (made by the caller, say a merge) and bring
+  // these paths of the work tree, git's index and crm's index in line with it. A
+  // journal (.git/crm/checkout) names the paths first, so a kill half-way is
+  // finished by the next writer.
+  void move_head(Git& git, const std::string& commit, const std::vector<std::string>& paths, const std::string& reflog);
 
  private:
   const Repository& repo_;
@@ -38,7 +45,10 @@ class Transaction {
   std::unique_ptr<Index> index_;
   std::vector<Change> changes_;
   std::string journal_;
+  std::string checkout_journal_;
   void recover();
+  void recover_checkout();
+  void checkout(Git& git, const std::vector<std::string>& paths);
 };
 
 // Throws Error(Invalid) listing the problems of a record about to be written.

@@ -32,7 +32,9 @@ expect_file "$WORK/r1/crm.yaml"
 cd "$WORK/r1" || exit 1
 expect_eq "$(commit_count)" 1
 expect_clean
-expect_eq "$(git ls-files)" "crm.yaml"
+expect_eq "$(git ls-files | tr '\n' ' ')" ".gitattributes crm.yaml "
+expect_file_has .gitattributes "*.yaml merge=crm"
+expect_eq "$(git config merge.crm.driver)" "crm merge-file %O %A %B %P"
 expect_eq "$(yget crm.yaml .currency)" "EUR"
 expect_eq "$(yget crm.yaml '.stages | keys_unsorted | join(",")')" "lead,qualified,proposal,negotiation,won,lost"
 expect_eq "$(yget crm.yaml '.stages.won')" "100"
@@ -126,7 +128,7 @@ expect_out "$id"
 test_case "the index lives in .git/crm and is never committed"
 cd "$WORK/r1" || exit 1
 [ -d .git/crm ] && pass || failed ".git/crm should hold the index"
-expect_eq "$(git ls-files | grep -c '^\.git' || true)" 0
+expect_eq "$(git ls-files | grep -c '^\.git/' || true)" 0
 expect_clean
 
 finish
