@@ -55,11 +55,35 @@ void check_links(LinkTargets& targets, const TypeSpec& type, const Json& data, R
   }
 }
 
+// "title: here 'COO', also 'CTO' (Alice, 2026-12-02T10:00:00+01:00)": what a person decides between.
+std::string conflict_values(const Json& data, const std::string& field, const Json& others) {
+  auto text = [](const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); };
+  const Json* here = data.contains(field) ? &data[field] : nullptr;
+  if (!here && field.rfind("fields.", 0) == 0 && data.contains("fields") && data["fields"].is_object() &&
+      data["fields"].contains(field.substr(7)))
+    here = &data["fields"][field.substr(7)];
+  std::string s = here ? "here " + text(*here) : "here none";
+  for (const auto& o : others.is_array() ? others : Json::array({others})) {
+    if (!o.is_object() || !o.contains("value")) {
+      s += ", also " + text(o);
+      continue;
+    }
+    s += ", also " + text(o["value"]);
+    std::string who = o.contains("by") && o["by"].is_string() ? o["by"].get<std::string>() : "";
+    std::string when = o.contains("at") && o["at"].is_string() ? o["at"].get<std::string>() : "";
+    if (!who.empty() || !when.empty()) s += " (" + who + (who.empty() || when.empty() ? "" : ", ") + when + ")";
+  }
+  return s;
+}
+
 void check_conflicts(const RecordFile& f, std::vector<Finding>& out) {
-  if (f.record.data.contains("conflicts") && f.record.data["conflicts"].is_object())
-    for (auto it = f.record.data["conflicts"].begin(); it != f.record.data["conflicts"].end(); ++it)
+  const Json& data = f.record.data;
+  if (data.contains("conflicts") && data["conflicts"].is_object())
+    for (auto it = data["conflicts"].begin(); it != data["conflicts"].end(); ++it)
       out.push_back({f.where({"/conflicts/" + it.key(), ""}),
-                     "conflict: " + it.key() + " was changed differently on two sides; set it to resolve", true});
+                     "conflict: " + it.key() + " was changed differently on two sides: " +
+                         conflict_values(data, it.key(), it.value()) + "; set it to resolve",
+                     true});
 }
 
 void run_check(Context& ctx) {

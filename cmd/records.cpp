@@ -220,12 +220,12 @@ std::vector<std::string> apply(const Repository& repo, const Index& index, const
     } else {
       set_field(repo, index, *f, data, {value}, key, true);
     }
-    // Setting a field resolves a merge conflict recorded for it.
-    if (data.contains("conflicts") && data["conflicts"].is_object()) {
-      data["conflicts"].erase(key);
-      if (data["conflicts"].empty()) data.erase("conflicts");
-    }
     changed.push_back(key);
+  }
+  // Setting a field, by flag or FIELD=VALUE, resolves a merge conflict recorded for it.
+  if (data.contains("conflicts") && data["conflicts"].is_object()) {
+    for (const auto& name : changed) data["conflicts"].erase(name);
+    if (data["conflicts"].empty()) data.erase("conflicts");
   }
   return changed;
 }
