@@ -272,7 +272,7 @@ _crm() {
             _crm_words "$_crm_global_opts"
         else
             _crm_words 'init clone contact company deal note task campaign log
-                agenda report show edit history check reindex search export'
+                agenda report show edit history check reindex search export sync merge-file'
         fi
         return
     fi
@@ -294,6 +294,8 @@ _crm() {
         case "$cmd $sub" in
             'init ')          opts='--remote --currency -m --message' ;;
             'clone ')         opts='' ;;
+            'sync ')          opts='--no-push' ;;
+            'merge-file ')    opts='' ;;
             'show '|'check '|'reindex ') opts='' ;;
             'search ')       opts='--type --limit --sort --reverse' ;;
             'log ')           opts=$_crm_log_opts ;;
@@ -350,6 +352,10 @@ _crm() {
             ((${#args[@]} == 0)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
         'clone ')
             ((${#args[@]} == 1)) && { COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
+        'sync ')
+            ((${#args[@]} == 0)) && _crm_words "$(git remote 2>/dev/null)" ;;
+        'merge-file ')
+            ((${#args[@]} < 4)) && { COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; } ;;
         'deal move')
             if ((${#args[@]} == 0)); then
                 _crm_refs deal

@@ -225,6 +225,8 @@ complete -c crm -n __crm_no_command -a check -d 'Validate every file and link; l
 complete -c crm -n __crm_no_command -a reindex -d 'Rebuild the index from the files'
 complete -c crm -n __crm_no_command -a search -d 'Search every record (Lunr query language)'
 complete -c crm -n __crm_no_command -a export -d 'Write tasks and meetings out as iCalendar'
+complete -c crm -n __crm_no_command -a sync -d 'Commit hand edits, fetch, merge field by field, push'
+complete -c crm -n __crm_no_command -a merge-file -d "Git's merge driver for record files (git runs it)"
 complete -c crm -n '__fish_seen_subcommand_from search' -l type -xa 'contact company deal note task campaign' -d 'Only this type'
 complete -c crm -n '__fish_seen_subcommand_from search' -l limit -x -d 'At most N results'
 complete -c crm -n '__fish_seen_subcommand_from search' -l sort -x -d 'Sort by a field'
@@ -236,6 +238,11 @@ complete -c crm -n '__crm_using init' -l remote -x -d 'Add this git remote as or
 complete -c crm -n '__crm_using init' -l currency -x -a 'EUR USD GBP CHF JPY' -d 'Default currency (ISO 4217)'
 complete -c crm -n '__crm_using init' -s m -l message -x -d 'Commit message'
 complete -c crm -n '__crm_using clone; and test (__crm_nargs) -eq 1' -a '(__fish_complete_directories)'
+
+# crm sync [REMOTE], crm merge-file BASE OURS THEIRS PATH
+complete -c crm -n '__crm_using sync; and test (__crm_nargs) -eq 0' -x -a '(git remote 2>/dev/null)' -d 'Git remote'
+complete -c crm -n '__crm_using sync' -l no-push -d 'Fetch and merge only'
+complete -c crm -n '__crm_using merge-file' -F
 
 # crm show, edit, history
 complete -c crm -n '__crm_using show; and test (__crm_nargs) -eq 0' -a '(__crm_refs contact company deal note task campaign)'

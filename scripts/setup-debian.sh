@@ -7,6 +7,7 @@ nlohmann-json3-dev libutf8proc-dev libssl-dev libkainjow-mustache-dev scdoc"
 TEST="catch2 jq python3 python3-yaml python3-icalendar khal strace man-db bsdextrautils util-linux xapian-tools nodejs npm chromium"
 BENCH="hyperfine ripgrep time"
 want="$BUILD"
+TEST="$TEST zsh fish"  # to check the completion scripts' syntax
 case "${1:-}" in
   --test) want="$BUILD $TEST" ;;
   --bench) want="$BUILD $TEST $BENCH" ;;

@@ -381,4 +381,31 @@ expect_rc 4
 expect_out_has "$b"
 expect_clean
 
+test_case "help, man page and completions"
+run crm sync --help
+expect_rc 0
+expect_out_has "--no-push"
+run crm merge-file --help
+expect_rc 0
+expect_out_has "BASE OURS THEIRS PATH"
+run man -l "$CRM_STAGE/share/man/man1/crm-sync.1"
+expect_out_has "FIELD BY FIELD"
+cd "$WORK/alice"
+run bash -c "
+  PATH='$CRM_STAGE/bin':\$PATH; source '$CRM_STAGE/share/bash-completion/completions/crm'
+  COMP_WORDS=(crm sy); COMP_CWORD=1; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+  COMP_WORDS=(crm sync or); COMP_CWORD=2; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+  COMP_WORDS=(crm sync --no); COMP_CWORD=2; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+"
+expect_out_has "sync"
+expect_out_has "origin"
+expect_out_has "--no-push"
+if command -v zsh >/dev/null; then run zsh -n "$CRM_STAGE/share/zsh/vendor-completions/_crm"; expect_rc 0; fi
+if command -v fish >/dev/null; then
+  run fish -n "$CRM_STAGE/share/fish/vendor_completions.d/crm.fish"
+  expect_rc 0
+  run fish -c "source '$CRM_STAGE/share/fish/vendor_completions.d/crm.fish'; complete -C 'crm sync --no'"
+  expect_out_has "--no-push"
+fi
+
 finish
