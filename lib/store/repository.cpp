@@ -199,10 +199,17 @@ void write_file_atomic(const std::string& path, const std::string& content, cons
 
 void replace_file(const std::string& path, const std::string& content) { write_file(path, content, {}, Durable::No); }
 
-void Repository::write_atomic(const std::string& relative, const std::string& content) const {
+void Repository::write_atomic(const std::string& relative, const std::string& content, bool flush) const {
   std::string temp = state_dir() + "/tmp";
   if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
-  write_file_atomic(absolute(relative), content, temp);
+  write_file(absolute(relative), content, temp, flush ? Durable::Yes : Durable::No);
+}
+
+void Repository::flush_all() const {
+  int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::syncfs(fd);
+  ::close(fd);
 }
 
 void Repository::remove_stale_temp_files() const {

@@ -58,7 +58,10 @@ class Repository {
   std::string read(const std::string& relative) const;
 
   // Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file.
-  void write_atomic(const std::string& relative, const std::string& content) const;
+  // `flush` false: atomic but left to the kernel to write out (for many files at once: call
+  // flush_all() after the last one instead of two fsyncs per file).
+  void write_atomic(const std::string& relative, const std::string& content, bool flush = true) const;
+  void flush_all() const;  // syncfs(2) of the repository's file system
   void remove(const std::string& relative) const;
   // Temp files of writes that were killed (call with the write lock held).
   void remove_stale_temp_files() const;

@@ -165,27 +165,24 @@ std::string Transaction::commit(const std::string& message) {
   return id;
 }
 
-void Transaction::move_head(Git& git, const std::string& commit, const std::vector<std::string>& paths,
+void Transaction::move_head(Git& git, const std::string& commit, const std::vector<Change>& changes,
                             const std::string& reflog) {
   std::string journal = "crm-checkout 1\n";
-  for (const auto& p : paths) journal += p + "\n";
+  for (const auto& c : changes) journal += c.path + "\n";
   replace_file(checkout_journal_, journal);
   git.set_head(commit, reflog);
-  checkout(git, paths);
+  checkout(git, changes);
   std::remove(checkout_journal_.c_str());
 }
 
-// The files of HEAD at these paths, written into the work tree; git's index and crm's follow.
-void Transaction::checkout(Git& git, const std::vector<std::string>& paths) {
-  std::vector<Change> changes;
-  std::string head = git.head();
-  for (const auto& p : paths) {
-    auto content = git.file(head, p);
-    if (content) repo_.write_atomic(p, *content);
-    else repo_.remove(p);
-    changes.push_back({p, content});
-  }
+// Files written into the work tree (flushed once at the end); git's index and crm's follow.
+void Transaction::checkout(Git& git, const std::vector<Change>& changes) {
   if (changes.empty()) return;
+  for (const auto& c : changes) {
+    if (c.content) repo_.write_atomic(c.path, *c.content, false);
+    else repo_.remove(c.path);
+  }
+  repo_.flush_all();
   git.refresh_index(changes);
   std::vector<std::string> records;
   for (const auto& c : changes)
@@ -205,13 +202,14 @@ void Transaction::recover_checkout() {
     return;
   }
   auto lines = split(text, '\n');
-  std::vector<std::string> paths;
+  Git git(repo_.root());
+  std::string head = git.head();
+  std::vector<Change> changes;
   if (!lines.empty() && lines[0] == "crm-checkout 1")
     for (size_t i = 1; i < lines.size(); ++i)
-      if (!lines[i].empty() && lines[i].find("..") == std::string::npos) paths.push_back(lines[i]);
-  Git git(repo_.root());
-  checkout(git, paths);
-  repo_.note("finished an interrupted sync: " + std::to_string(paths.size()) + " files written from HEAD");
+      if (!lines[i].empty() && lines[i].find("..") == std::string::npos) changes.push_back({lines[i], git.file(head, lines[i])});
+  checkout(git, changes);
+  repo_.note("finished an interrupted sync: " + std::to_string(changes.size()) + " files written from HEAD");
   std::remove(checkout_journal_.c_str());
 }
 

@@ -37,7 +37,8 @@ class Transaction {
   // these paths of the work tree, git's index and crm's index in line with it. A
   // journal (.git/crm/checkout) names the paths first, so a kill half-way is
   // finished by the next writer.
-  void move_head(Git& git, const std::string& commit, const std::vector<std::string>& paths, const std::string& reflog);
+  // `changes` are the files of `commit` that differ from the work tree's.
+  void move_head(Git& git, const std::string& commit, const std::vector<Change>& changes, const std::string& reflog);
 
  private:
   const Repository& repo_;
@@ -48,7 +49,7 @@ class Transaction {
   std::string checkout_journal_;
   void recover();
   void recover_checkout();
-  void checkout(Git& git, const std::vector<std::string>& paths);
+  void checkout(Git& git, const std::vector<Change>& changes);
 };
 
 // Throws Error(Invalid) listing the problems of a record about to be written.

@@ -231,7 +231,7 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
         std::vector<Change> changes;
         std::string target;
         if (ours.empty() || git.is_ancestor(ours, theirs)) {
-          for (const auto& c : git.diff(ours, theirs)) changes.push_back({c.path, std::nullopt});
+          for (const auto& c : git.diff(ours, theirs)) changes.push_back({c.path, git.blob(c.after)});
           report.received += changes.size();
           report.fast_forward = true;
           target = theirs;
@@ -247,13 +247,11 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
           target = git.merge_commit(ours, theirs, changes, message + (body.empty() ? "" : "\n" + body));
           report.merge_commit = true;
         }
-        std::vector<std::string> paths;
-        for (const auto& c : changes) paths.push_back(c.path);
-        for (const auto& p : paths)
-          if (status.others.count(p))
-            fail(Failure::Conflict, "the merge would overwrite your uncommitted changes to " + p + "; nothing was changed",
+        for (const auto& c : changes)
+          if (status.others.count(c.path))
+            fail(Failure::Conflict, "the merge would overwrite your uncommitted changes to " + c.path + "; nothing was changed",
                  "commit or stash them (git stash), then sync again");
-        tx.move_head(git, target, paths, "crm sync: " + std::string(report.fast_forward ? "fast-forward" : "merge"));
+        tx.move_head(git, target, changes, "crm sync: " + std::string(report.fast_forward ? "fast-forward" : "merge"));
       }
     }
     if (!options.push) break;
