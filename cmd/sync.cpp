@@ -51,9 +51,9 @@ void run_sync(Context& ctx, const SyncArgs& a) {
          "`crm check` lists them; set each field (or edit the file) to resolve it");
 }
 
-// The author and date of the other side of a merge git is running: git names
-// the commit being merged in GITHEAD_<id> for the merge driver.
-MergeSide their_side(Git* git) {
+// Who wrote their version of the file, as crm sync finds it: git names the
+// commit being merged in GITHEAD_<id> for the merge driver.
+MergeSide their_side(Git* git, const std::string& path, const std::string& theirs_text) {
   if (!git) return {};
   std::string head = git->head();
   for (char** e = environ; *e; ++e) {
@@ -62,8 +62,7 @@ MergeSide their_side(Git* git) {
     std::string id = var.substr(8, var.find('=') - 8);
     if (id == head || id.size() != 40) continue;
     try {
-      CommitInfo c = git->info(id);
-      return {c.author, c.when};
+      return author_of(*git, path, Git::blob_id(theirs_text), id, head.empty() ? "" : git->merge_base(head, id));
     } catch (const Error&) {
     }
   }
@@ -95,7 +94,8 @@ void run_merge_file(Context& ctx, const std::vector<std::string>& files) {
     }
     // git gives an empty base file when both sides added the file.
     std::optional<std::string> b = base.empty() ? std::nullopt : std::optional(base);
-    r = merge_record(*type, repo->config(), path, b, ours, theirs, their_side(git.get()));
+    r = merge_record(*type, repo->config(), path, b, ours, theirs, MergeSide{});
+    if (!r.conflicts.empty()) r = merge_record(*type, repo->config(), path, b, ours, theirs, their_side(git.get(), path, theirs));
   } else {
     r = merge_by_lines(base, ours, theirs);
   }

@@ -462,6 +462,46 @@ std::optional<std::string> Git::blob(const std::string& id) const {
   return std::string(static_cast<const char*>(git_blob_rawcontent(b.get())), static_cast<size_t>(git_blob_rawsize(b.get())));
 }
 
+std::string Git::blob_id(const std::string& content) {
+  start_library();
+  git_oid oid;
+  check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash a file");
+  return hex_of(&oid);
+}
+
+std::optional<CommitInfo> Git::introduced(const std::string& path, const std::string& blob, const std::string& from,
+                                          const std::string& hide) const {
+  auto id_at = [&](const git_commit* c) {
+    Tree t;
+    TreeEntry e;
+    if (git_commit_tree(t.out(), c) != 0 || git_tree_entry_bypath(e.out(), t.get(), path.c_str()) != 0) return std::string();
+    return hex_of(git_tree_entry_id(e.get()));
+  };
+  Walk walk;
+  check(git_revwalk_new(walk.out(), repo_), "cannot walk history");
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  git_oid start = oid_of(from);
+  check(git_revwalk_push(walk.get(), &start), "cannot walk from " + from);
+  if (!hide.empty()) {
+    git_oid h = oid_of(hide);
+    git_revwalk_hide(walk.get(), &h);
+  }
+  git_oid oid;
+  while (git_revwalk_next(&oid, walk.get()) == 0) {
+    Commit c;
+    if (git_commit_lookup(c.out(), repo_, &oid) != 0 || id_at(c.get()) != blob) continue;
+    bool inherited = false;
+    for (unsigned i = 0; i < git_commit_parentcount(c.get()) && !inherited; ++i) {
+      Commit p;
+      inherited = git_commit_parent(p.out(), c.get(), i) == 0 && id_at(p.get()) == blob;
+    }
+    if (inherited) continue;
+    const git_signature* a = git_commit_author(c.get());
+    return CommitInfo{a->name ? a->name : "", iso_time(a->when)};
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Git::file(const std::string& commit, const std::string& path) const {
   if (commit.empty()) return std::nullopt;
   Commit c;

@@ -69,6 +69,11 @@ class Git {
   // million files, where libgit2's own tree diff takes seconds). `from` may be empty (no commit).
   std::vector<TreeChange> diff(const std::string& from, const std::string& to) const;
   std::optional<std::string> blob(const std::string& id) const;  // content of a blob, by hex id
+  static std::string blob_id(const std::string& content);        // the id git gives that content
+  // The newest commit reachable from `from` but not from `hide` in which `path` holds blob
+  // `blob` while none of its parents' does: who wrote that version. nullopt when none.
+  std::optional<CommitInfo> introduced(const std::string& path, const std::string& blob, const std::string& from,
+                                       const std::string& hide) const;
   std::optional<std::string> file(const std::string& commit, const std::string& path) const;
   // A merge commit: `ours` tree with these changes, parents ours and theirs. HEAD is not moved.
   std::string merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,

@@ -113,6 +113,13 @@ std::string id_of(const std::string& path) {
 
 }  // namespace
 
+MergeSide author_of(const Git& git, const std::string& path, const std::string& blob, const std::string& theirs,
+                    const std::string& base) {
+  auto c = git.introduced(path, blob, theirs, base);
+  CommitInfo info = c ? *c : git.info(theirs);
+  return {info.author, info.when};
+}
+
 void register_merge_driver(Git& git) {
   if (git.config("merge.crm.driver").empty()) {
     git.set_config("merge.crm.name", "crm: record files merged field by field");
@@ -126,7 +133,6 @@ std::vector<Change> merge_changes(Git& git, const Repository& repo, const std::s
   for (auto& c : git.diff(base, ours)) mine[c.path] = c;
   for (auto& c : git.diff(base, theirs)) their[c.path] = c;
   CommitInfo who = git.info(theirs);
-  MergeSide side{who.author, who.when};
   // Records either side now links to: a removal on the other side of one of them is undone.
   std::set<std::string> linked_by_mine, linked_by_theirs;
   for (const auto& [p, c] : mine) links_of(git, c, linked_by_mine);
@@ -160,7 +166,11 @@ std::vector<Change> merge_changes(Git& git, const Repository& repo, const std::s
     std::string our_text = git.blob(o.after).value_or(""), their_text = git.blob(t.after).value_or("");
     FieldMergeResult r;
     if (const TypeSpec* type = record_path(path)) {
-      r = merge_record(*type, repo.config(), path, base_text, our_text, their_text, side);
+      // Who wrote their version is looked up only when a field conflicts (a walk of their commits).
+      r = merge_record(*type, repo.config(), path, base_text, our_text, their_text, MergeSide{});
+      if (!r.conflicts.empty())
+        r = merge_record(*type, repo.config(), path, base_text, our_text, their_text,
+                         author_of(git, path, t.after, theirs, base));
     } else {
       r = merge_by_lines(base_text, our_text, their_text);
     }

@@ -9,6 +9,7 @@
 
 #include "store/git.hpp"
 #include "store/repository.hpp"
+#include "sync/field_merge.hpp"
 
 namespace crm {
 
@@ -41,6 +42,11 @@ SyncReport sync(const Repository& repo, const SyncOptions& options);
 // of nothing else (tested on its own). Fills the report's counts and lists.
 std::vector<Change> merge_changes(Git& git, const Repository& repo, const std::string& base, const std::string& ours,
                                   const std::string& theirs, SyncReport& report);
+
+// Who wrote their version of `path` (blob id `blob`): the commit between `base` and
+// `theirs` that introduced it, else the author of `theirs`. For the entries under conflicts:.
+MergeSide author_of(const Git& git, const std::string& path, const std::string& blob, const std::string& theirs,
+                    const std::string& base);
 
 // git's merge driver for record files, in .git/config (what `crm init`, `crm clone`
 // and `crm sync` set up; .gitattributes routes *.yaml to it).

@@ -104,6 +104,25 @@ expect_rc 0
 run as Bob crm sync -q
 expect_rc 0
 
+test_case "a conflict names who wrote the other value, not who merged it last"
+at alice as Alice crm sync -q
+at bob as Bob crm sync -q
+at carol crm sync -q
+at alice as Alice crm deal set website --probability 60 >/dev/null
+at alice as Alice crm sync -q
+at carol as Carol crm contact set ana --add-tag carol >/dev/null
+at carol as Carol crm sync -q   # a merge commit by Carol on top of Alice's change
+expect_eq "$(git --git-dir="$WORK/remote.git" log -1 --format='%an %p' main | wc -w)" "3"
+at bob as Bob crm deal set website --probability 40 >/dev/null
+cd "$WORK/bob"
+run as Bob crm sync
+expect_rc 5
+expect_eq "$(yget "$d" '.conflicts.probability[0].value')" "60"
+expect_eq "$(yget "$d" '.conflicts.probability[0].by')" "Alice"
+run as Bob crm deal set website --probability 50
+expect_rc 0
+as Bob crm sync -q
+
 test_case "removed on one side, linked by a new note on the other: the record is kept"
 at alice as Alice crm sync -q
 at carol crm sync -q
