@@ -268,6 +268,45 @@ expect_rc 0
 run crm search new@example.com --format ids
 expect_match "$out" '^[0-9a-z]{8,}$'
 
+test_case "an ssh remote goes through the user's own ssh setup (GIT_SSH_COMMAND)"
+# A stand-in for ssh that runs the remote command here, as sshd would on the server.
+cat >"$WORK/fake-ssh" <<'EOF'
+#!/bin/sh
+echo "$@" >>"$FAKE_SSH_LOG"
+while [ $# -gt 1 ]; do shift; done
+exec sh -c "$1"
+EOF
+chmod +x "$WORK/fake-ssh"
+cd "$WORK/alice"
+git remote add viassh "ssh://git.example.invalid$WORK/remote.git"
+export FAKE_SSH_LOG="$WORK/ssh.log"
+as Alice crm contact set ana --add-tag via-ssh >/dev/null
+run env GIT_SSH_COMMAND="$WORK/fake-ssh" crm sync viassh
+expect_rc 0
+expect_err_has "pushed to viassh"
+expect_file_has "$WORK/ssh.log" "git.example.invalid"
+expect_file_has "$WORK/ssh.log" "git-receive-pack"
+expect_eq "$(remote_head)" "$(head_sha)"
+
+test_case "an ssh authentication failure: exit 1, git's message, nothing changed"
+cat >"$WORK/denied-ssh" <<'EOF'
+#!/bin/sh
+echo "git@git.example.invalid: Permission denied (publickey)." >&2
+exit 255
+EOF
+chmod +x "$WORK/denied-ssh"
+before=$(head_sha)
+run env GIT_SSH_COMMAND="$WORK/denied-ssh" crm sync viassh
+expect_rc 1
+expect_err_has "Permission denied (publickey)"
+expect_err_has "cannot fetch from viassh"
+expect_out_empty
+expect_eq "$(head_sha)" "$before"
+expect_clean
+git remote remove viassh
+run crm sync -q
+expect_rc 0
+
 test_case "a remote that refuses the push: the commits stay here"
 cat >"$WORK/remote.git/hooks/pre-receive" <<'EOF'
 #!/bin/sh
