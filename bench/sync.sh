@@ -10,16 +10,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=${1:?usage: bench/sync.sh GENERATED-REPO [WORKDIR]}
 work=${2:-$here/out/sync-$(basename "$src")}
-crm=${CRM:-$here/../build/crm}
+built=${CRM:-$here/../build/crm}
 runs=${RUNS:-7}
 changed=${CHANGED:-1000}
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 
 echo "date: $(date -u +%FT%TZ); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "crm: $("$crm" --version) ($(sha256sum "$crm" | cut -c1-12)); $(git --version); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$work"
 mkdir -p "$work"
+# A private copy: a rebuild during the run cannot mix two binaries.
+crm="$work/crm-$(sha256sum "$built" | cut -c1-12)"
+cp "$built" "$crm"
 git clone -q --bare "$src" "$work/remote.git"
+echo "crm: $("$crm" --version) ($(basename "$crm")); $(git --version); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "records: $(git -C "$src" ls-files | grep -c '\.yaml$')"
 
 echo "== crm clone (git clone + merge driver + index build)"
@@ -44,7 +47,7 @@ theirs=$(git -C "$work/b" rev-parse HEAD)
 base=$(git -C "$work/a" rev-parse HEAD)
 
 # Our own change, for the merge case: one record the teammate did not touch.
-ours_ref=$(git -C "$work/a" ls-files 'deals/*' | head -1 | xargs basename | cut -d. -f1)
+ours_ref=$(git -C "$work/a" ls-files 'deals/*' | sed -n '1s|.*/||;1s|\.yaml$||p')
 "$crm" -C "$work/a" -q deal set "$ours_ref" --add-tag local-change >/dev/null
 ours=$(git -C "$work/a" rev-parse HEAD)
 

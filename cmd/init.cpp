@@ -68,7 +68,7 @@ void run_clone(Context& ctx, const std::string& url, std::string dir) {
   std::vector<std::string> args = {"clone"};
   if (ctx.quiet) args.push_back("--quiet");
   args.insert(args.end(), {"--", url, dir});
-  int rc = run_git(".", args, nullptr, false);
+  int rc = run_git(".", args);
   if (rc != 0)
     fail(Failure::Runtime, "git clone of " + url + " failed" + (rc == 127 ? " (is git installed?)" : ""),
          "check the address and your access to it; git's message is above");
@@ -77,12 +77,13 @@ void run_clone(Context& ctx, const std::string& url, std::string dir) {
   struct stat st;
   if (::stat((dir + "/crm.yaml").c_str(), &st) != 0) {
     std::string branches;
-    run_git(dir, {"for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/"}, &branches, true);
+    std::string ignored;
+    run_git(dir, {"for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin/"}, &branches, &ignored);
     auto names = split(trim(branches), '\n');
     names.erase(std::remove(names.begin(), names.end(), "HEAD"), names.end());
     std::string pick = std::find(names.begin(), names.end(), "main") != names.end() ? "main"
                        : names.size() == 1 && !names[0].empty() ? names[0] : "";
-    if (!pick.empty()) run_git(dir, {"checkout", "-q", "-B", pick, "--track", "origin/" + pick}, nullptr, ctx.quiet);
+    if (!pick.empty()) run_git(dir, {"checkout", "-q", "-B", pick, "--track", "origin/" + pick});
   }
   Repository repo = Repository::discover(dir);
   {

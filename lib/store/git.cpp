@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <git2.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 
 #include <cstdio>
 #include <cstdlib>
@@ -603,18 +606,20 @@ std::optional<std::string> merge_lines(const std::string& base, const std::strin
   return out;
 }
 
-int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out, bool quiet) {
+int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out, std::string* err) {
   int pipefd[2] = {-1, -1};
   if (out && ::pipe2(pipefd, O_CLOEXEC) != 0) return 127;
+  // stderr into memory, not a file: crm writes nothing outside the repository.
+  int errfd = err ? ::memfd_create("git-stderr", MFD_CLOEXEC) : -1;
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return 127;
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);  // crm died before the line above
     if (out) ::dup2(pipefd[1], STDOUT_FILENO);
     else ::dup2(STDERR_FILENO, STDOUT_FILENO);  // git's chatter is for people: never on our stdout
-    if (quiet) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
-    }
+    if (errfd >= 0) ::dup2(errfd, STDERR_FILENO);
     // A cron job must not hang on a password prompt.
     if (!::isatty(STDIN_FILENO)) ::setenv("GIT_TERMINAL_PROMPT", "0", 1);
     std::vector<const char*> argv = {"git", "-C", root.c_str()};
@@ -623,19 +628,27 @@ int run_git(const std::string& root, const std::vector<std::string>& args, std::
     execvp("git", const_cast<char* const*>(argv.data()));
     _exit(127);
   }
-  if (out) {
-    ::close(pipefd[1]);
+  auto drain = [](int fd, std::string& into) {
     char buf[8192];
     ssize_t n;
-    while ((n = ::read(pipefd[0], buf, sizeof buf)) != 0) {
+    while ((n = ::read(fd, buf, sizeof buf)) != 0) {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) break;
-      out->append(buf, static_cast<size_t>(n));
+      into.append(buf, static_cast<size_t>(n));
     }
+  };
+  if (out) {
+    ::close(pipefd[1]);
+    drain(pipefd[0], *out);
     ::close(pipefd[0]);
   }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (errfd >= 0) {
+    ::lseek(errfd, 0, SEEK_SET);
+    drain(errfd, *err);
+    ::close(errfd);
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }

@@ -100,9 +100,10 @@ std::optional<std::string> merge_lines(const std::string& base, const std::strin
                                        bool markers = false);
 
 // Run the user's git in `root` (their ssh config, agents and credential helpers apply).
-// Its stderr goes to ours unless `quiet`; stdout is returned in `out` when given.
-// Returns git's exit status (127: git could not be run).
+// Its stdout is returned in `out` when given (else it goes to our stderr: never on our
+// stdout). Its stderr goes to ours, or into `err` when given. git dies with crm (a killed
+// sync leaves no fetch running). Returns git's exit status (127: git could not be run).
 int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out = nullptr,
-            bool quiet = false);
+            std::string* err = nullptr);
 
 }  // namespace crm

@@ -38,8 +38,9 @@ struct Status {
 
 Status work_tree_status(const Repository& repo) {
   std::string out;
-  int rc = run_git(repo.root(), {"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, &out, true);
-  if (rc != 0) fail(Failure::Runtime, "git status failed in " + repo.root(), "run `git status` to see why");
+  std::string err;
+  int rc = run_git(repo.root(), {"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, &out, &err);
+  if (rc != 0) fail(Failure::Runtime, "git status failed in " + repo.root() + ": " + trim(err), "run `git status` to see why");
   Status s;
   size_t pos = 0;
   while (pos < out.size()) {
@@ -223,11 +224,13 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
     fetch.insert(fetch.end(), quiet.begin(), quiet.end());
     fetch.push_back(report.remote);
     if (!fetch_refspec.empty()) fetch.push_back(fetch_refspec);
-    int rc = run_git(repo.root(), fetch, nullptr, options.quiet);
+    std::string err;
+    int rc = run_git(repo.root(), fetch, nullptr, options.quiet ? &err : nullptr);
     if (rc != 0)
       fail(Failure::Runtime,
-           "cannot fetch from " + report.remote + (rc == 127 ? " (is git installed?)" : "") + "; nothing was changed here",
-           "check the address (`git remote -v`) and your access to it; git's message is above");
+           "cannot fetch from " + report.remote + (rc == 127 ? " (is git installed?)" : "") + "; nothing was changed here" +
+               (err.empty() ? "" : "\n" + trim(err)),
+           "check the address (`git remote -v`) and your access to it; git's message says why");
     {
       Transaction tx(repo);  // the write lock, from here until the merge is in the work tree
       Status status = work_tree_status(repo);
@@ -277,7 +280,8 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
     push.push_back(report.remote);
     push.push_back("HEAD:refs/heads/" + their_branch);
     std::string out;
-    rc = run_git(repo.root(), push, &out, options.quiet);
+    err.clear();
+    rc = run_git(repo.root(), push, &out, options.quiet ? &err : nullptr);
     if (rc == 0) {
       report.pushed = true;
       break;
@@ -291,8 +295,10 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
       moved = moved || rejected.find(why) != std::string::npos;
     if (!moved) {
       std::string why = rejected.empty() ? "" : ": " + trim(rejected.substr(rejected.rfind('\t') + 1));
-      fail(Failure::Runtime, "the push to " + report.remote + " failed" + why + "; your commits are kept here",
-           "git's message is above; run `crm sync` again once the remote accepts it");
+      fail(Failure::Runtime,
+           "the push to " + report.remote + " failed" + why + "; your commits are kept here" +
+               (err.empty() ? "" : "\n" + trim(err)),
+           "git's message says why; run `crm sync` again once the remote accepts it");
     }
   }
   if (options.push && !report.pushed && !report.nothing_to_push)
