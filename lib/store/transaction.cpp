@@ -72,18 +72,17 @@ void Transaction::recover() {
     }
   }
   std::vector<Change> changes;
-  std::vector<std::string> paths;
   for (size_t i = 2; i < lines.size(); ++i) {
     const std::string& path = lines[i];
     if (path.empty() || path.find("..") != std::string::npos) continue;
     if (repo_.exists(path)) changes.push_back({path, repo_.read(path)});
     else changes.push_back({path, std::nullopt});
-    if (path.find('/') != std::string::npos) paths.push_back(path);
   }
   Git git(repo_.root());
   std::string id = git.commit(changes, message + "\n\nCommitted by the next crm command after the first was interrupted.");
   repo_.note("recovered an interrupted write: " + (id.empty() ? "nothing to commit" : id.substr(0, 10)));
-  if (!paths.empty()) index().files_changed(paths);
+  index();  // brought up to date first: the killed writer may have left more than its files
+  index_changes(changes);
   std::remove(journal_.c_str());
 }
 
@@ -153,13 +152,7 @@ std::string Transaction::commit(const std::string& message) {
     throw;
   }
   repo_.note(id.empty() ? "nothing to commit" : "committed " + id.substr(0, 10) + " " + message);
-  std::vector<std::string> paths;
-  for (const auto& c : changes_)
-    if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
-  if (!paths.empty()) {
-    if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
-    index_->files_changed(paths);
-  }
+  index_changes(changes_);
   std::remove(journal_.c_str());
   changes_.clear();
   return id;
@@ -184,13 +177,17 @@ void Transaction::checkout(Git& git, const std::vector<Change>& changes) {
   }
   repo_.flush_all();
   git.refresh_index(changes);
-  std::vector<std::string> records;
+  index_changes(changes);
+}
+
+// Files in folders are records (crm.yaml and .gitattributes are not): index those.
+void Transaction::index_changes(const std::vector<Change>& changes) {
+  std::vector<std::string> paths;
   for (const auto& c : changes)
-    if (c.path.find('/') != std::string::npos) records.push_back(c.path);
-  if (!records.empty()) {
-    if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
-    index_->files_changed(records);
-  }
+    if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
+  if (paths.empty()) return;
+  if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
+  index_->files_changed(paths);
 }
 
 // A sync killed while it wrote the merged files: write them again from HEAD.

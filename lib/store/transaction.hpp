@@ -50,6 +50,7 @@ class Transaction {
   void recover();
   void recover_checkout();
   void checkout(Git& git, const std::vector<Change>& changes);
+  void index_changes(const std::vector<Change>& changes);
 };
 
 // Throws Error(Invalid) listing the problems of a record about to be written.
