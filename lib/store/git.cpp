@@ -22,6 +22,8 @@
 #include "model/text.hpp"
 #include "store/git_index.hpp"
 
+extern char** environ;
+
 namespace crm {
 
 namespace {
@@ -611,6 +613,15 @@ int run_git(const std::string& root, const std::vector<std::string>& args, std::
   if (out && ::pipe2(pipefd, O_CLOEXEC) != 0) return 127;
   // stderr into memory, not a file: crm writes nothing outside the repository.
   int errfd = err ? ::memfd_create("git-stderr", MFD_CLOEXEC) : -1;
+  // Everything the child needs is made before fork(): it may run while other threads hold locks.
+  std::vector<const char*> argv = {"git", "-C", root.c_str()};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  std::vector<const char*> envp;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "GIT_TERMINAL_PROMPT=", 20) != 0 || ::isatty(STDIN_FILENO)) envp.push_back(*e);
+  if (!::isatty(STDIN_FILENO)) envp.push_back("GIT_TERMINAL_PROMPT=0");  // a cron job must not wait for a password
+  envp.push_back(nullptr);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return 127;
@@ -620,12 +631,7 @@ int run_git(const std::string& root, const std::vector<std::string>& args, std::
     if (out) ::dup2(pipefd[1], STDOUT_FILENO);
     else ::dup2(STDERR_FILENO, STDOUT_FILENO);  // git's chatter is for people: never on our stdout
     if (errfd >= 0) ::dup2(errfd, STDERR_FILENO);
-    // A cron job must not hang on a password prompt.
-    if (!::isatty(STDIN_FILENO)) ::setenv("GIT_TERMINAL_PROMPT", "0", 1);
-    std::vector<const char*> argv = {"git", "-C", root.c_str()};
-    for (const auto& a : args) argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    execvp("git", const_cast<char* const*>(argv.data()));
+    execvpe("git", const_cast<char* const*>(argv.data()), const_cast<char* const*>(envp.data()));
     _exit(127);
   }
   auto drain = [](int fd, std::string& into) {

@@ -108,10 +108,16 @@ void require_git_unlocked(const Repository& repo) {
   std::vector<std::string> locks = {"index.lock", "HEAD.lock"};
   std::string head = read_file(repo.git_dir() + "/HEAD", 4096, ".git/HEAD");
   if (head.rfind("ref: ", 0) == 0) locks.push_back(trim(head.substr(5)) + ".lock");
-  for (const auto& l : locks)
-    if (::access((repo.git_dir() + "/" + l).c_str(), F_OK) == 0)
-      fail(Failure::Conflict, "git is busy: .git/" + l + " exists; nothing was changed",
-           "wait for the git command that holds it; if none is running, it was left by a crash: remove .git/" + l);
+  // A running git (a `git status` refreshing the index) holds them for milliseconds: wait up to 2 s.
+  for (const auto& l : locks) {
+    std::string path = repo.git_dir() + "/" + l;
+    for (int tries = 0; ::access(path.c_str(), F_OK) == 0; ++tries) {
+      if (tries == 200)
+        fail(Failure::Conflict, "git is busy: .git/" + l + " exists; nothing was changed",
+             "wait for the git command that holds it; if none is running, it was left by a crash: remove .git/" + l);
+      ::usleep(10000);
+    }
+  }
 }
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "sync/sync.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -32,14 +33,13 @@ bool crm_file(const std::string& path) {
 }
 
 struct Status {
-  std::vector<std::string> ours;   // crm's files with uncommitted changes
-  std::set<std::string> others;    // any other file with uncommitted changes
+  std::vector<std::string> ours;  // crm's files with uncommitted changes
 };
 
 Status work_tree_status(const Repository& repo) {
   std::string out;
   std::string err;
-  int rc = run_git(repo.root(), {"status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, &out, &err);
+  int rc = run_git(repo.root(), {"--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"}, &out, &err);
   if (rc != 0) fail(Failure::Runtime, "git status failed in " + repo.root() + ": " + trim(err), "run `git status` to see why");
   Status s;
   size_t pos = 0;
@@ -51,8 +51,11 @@ Status work_tree_status(const Repository& repo) {
     if (entry.size() < 4) continue;
     std::string path = entry.substr(3);
     if (crm_file(path)) s.ours.push_back(path);
-    else s.others.insert(path);
   }
+  // A path can be listed twice ("D " and "??" while another crm process is between its commit
+  // and its git index update).
+  std::sort(s.ours.begin(), s.ours.end());
+  s.ours.erase(std::unique(s.ours.begin(), s.ours.end()), s.ours.end());
   return s;
 }
 
@@ -135,9 +138,15 @@ std::vector<Change> merge_changes(Git& git, const Repository& repo, const std::s
   for (auto& c : git.diff(base, theirs)) their[c.path] = c;
   CommitInfo who = git.info(theirs);
   // Records either side now links to: a removal on the other side of one of them is undone.
+  // (Read only when the other side removed something: parsing is most of a large merge's cost.)
+  auto removes = [](const std::map<std::string, TreeChange>& side) {
+    return std::any_of(side.begin(), side.end(), [](const auto& e) { return e.second.after.empty(); });
+  };
   std::set<std::string> linked_by_mine, linked_by_theirs;
-  for (const auto& [p, c] : mine) links_of(git, c, linked_by_mine);
-  for (const auto& [p, c] : their) links_of(git, c, linked_by_theirs);
+  if (removes(their))
+    for (const auto& [p, c] : mine) links_of(git, c, linked_by_mine);
+  if (removes(mine))
+    for (const auto& [p, c] : their) links_of(git, c, linked_by_theirs);
 
   std::vector<Change> changes;
   for (const auto& [path, t] : their) {
@@ -224,8 +233,13 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
     fetch.insert(fetch.end(), quiet.begin(), quiet.end());
     fetch.push_back(report.remote);
     if (!fetch_refspec.empty()) fetch.push_back(fetch_refspec);
+    // git status (a stat of every file: a quarter of a large sync) runs while the fetch waits
+    // on the network. An edit made after it is not committed by this sync, and the merge never
+    // overwrites one (checked below, under the lock).
+    auto status = std::async(std::launch::async, [&repo] { return work_tree_status(repo); });
     std::string err;
     int rc = run_git(repo.root(), fetch, nullptr, options.quiet ? &err : nullptr);
+    Status hand = status.get();
     if (rc != 0)
       fail(Failure::Runtime,
            "cannot fetch from " + report.remote + (rc == 127 ? " (is git installed?)" : "") + "; nothing was changed here" +
@@ -233,9 +247,8 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
            "check the address (`git remote -v`) and your access to it; git's message says why");
     {
       Transaction tx(repo);  // the write lock, from here until the merge is in the work tree
-      Status status = work_tree_status(repo);
-      if (!status.ours.empty()) {
-        auto committed = commit_hand_edits(repo, tx, status);
+      if (!hand.ours.empty()) {
+        auto committed = commit_hand_edits(repo, tx, hand);
         if (report.rounds == 1) report.hand_edits = committed;
       }
       Git git(repo.root());
@@ -260,10 +273,16 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
           target = git.merge_commit(ours, theirs, changes, message + (body.empty() ? "" : "\n" + body));
           report.merge_commit = true;
         }
-        for (const auto& c : changes)
-          if (status.others.count(c.path))
-            fail(Failure::Conflict, "the merge would overwrite your uncommitted changes to " + c.path + "; nothing was changed",
+        // A file about to be written must still be what our commit holds: anything else is an
+        // uncommitted change (a file crm does not own, or an edit made during this sync).
+        for (const auto& c : changes) {
+          auto committed = git.file(ours, c.path);
+          auto now = repo.exists(c.path) ? std::optional(read_file(repo.absolute(c.path), size_t(1) << 30, c.path))
+                                         : std::nullopt;
+          if (now != committed)
+            fail(Failure::Conflict, "the merge would overwrite uncommitted changes to " + c.path + "; nothing was changed",
                  "commit or stash them (git stash), then sync again");
+        }
         tx.move_head(git, target, changes, "crm sync: " + std::string(report.fast_forward ? "fast-forward" : "merge"));
       }
     }

@@ -26,6 +26,9 @@ for delay in 0.02 0.05 0.08 0.12 0.17 0.25 0.35 0.5; do
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
+  # git, killed with crm (PR_SET_PDEATHSIG), may take a moment to go: as a person would, start
+  # again once it is gone.
+  for _ in $(seq 1 50); do pgrep -f "git -C $WORK/a " >/dev/null || break; sleep 0.1; done
   # The next writer (here another sync) finishes what the killed one left.
   run crm sync -q
   expect_rc 0
