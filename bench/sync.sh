@@ -16,33 +16,36 @@ changed=${CHANGED:-1000}
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 
 echo "date: $(date -u +%FT%TZ); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-rm -rf "$work"
-mkdir -p "$work"
+if [ "${REUSE:-}" = 1 ] && [ -d "$work/a/.git/crm" ]; then
+  # REUSE=1: the clone and the teammate's commit of an earlier run; only the syncs are timed.
+  git -C "$work/a" reset -q --hard "$(git -C "$work/a" rev-list --max-parents=0 HEAD)"
+else
+  rm -rf "$work"
+  mkdir -p "$work"
+  git clone -q --bare "$src" "$work/remote.git"
+fi
 # A private copy: a rebuild during the run cannot mix two binaries.
 crm="$work/crm-$(sha256sum "$built" | cut -c1-12)"
 cp "$built" "$crm"
-git clone -q --bare "$src" "$work/remote.git"
 echo "crm: $("$crm" --version) ($(basename "$crm")); $(git --version); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "records: $(git -C "$src" ls-files | grep -c '\.yaml$')"
 
-echo "== crm clone (git clone + merge driver + index build)"
-/usr/bin/time -f "crm clone: %e s elapsed, %U s user, %S s sys, peak RSS %M KB" "$crm" -q clone "$work/remote.git" "$work/a"
-git clone -q "$work/remote.git" "$work/b"
-
-# The teammate changes $changed contacts (a tag and a title each) and pushes.
-python3 - "$work/b" "$changed" <<'PY'
+if [ ! -d "$work/b" ]; then
+  echo "== crm clone (git clone + merge driver + index build)"
+  /usr/bin/time -f "crm clone: %e s elapsed, %U s user, %S s sys, peak RSS %M KB" "$crm" -q clone "$work/remote.git" "$work/a"
+  git clone -q "$work/remote.git" "$work/b"
+  # The teammate changes $changed contacts (their title) and pushes.
+  python3 - "$work/b" "$changed" <<'PY'
 import glob, sys
 root, n = sys.argv[1], int(sys.argv[2])
-files = sorted(glob.glob(root + "/contacts/*/*.yaml"))[:n]
-for i, path in enumerate(files):
-    text = open(path, encoding="utf-8").read()
-    lines = text.split("\n")
-    out = [l for l in lines if not l.startswith("title:")]
-    out.insert(1, "title: Synced title %d" % i)
-    open(path, "w", encoding="utf-8").write("\n".join(out))
+for i, path in enumerate(sorted(glob.glob(root + "/contacts/*/*.yaml"))[:n]):
+    lines = [l for l in open(path, encoding="utf-8").read().split("\n") if not l.startswith("title:")]
+    lines.insert(1, "title: Synced title %d" % i)
+    open(path, "w", encoding="utf-8").write("\n".join(lines))
 PY
-git -C "$work/b" commit -qam "teammate: $changed contacts changed"
-git -C "$work/b" push -q origin main
+  git -C "$work/b" commit -qam "teammate: $changed contacts changed"
+  git -C "$work/b" push -q origin main
+fi
 theirs=$(git -C "$work/b" rev-parse HEAD)
 base=$(git -C "$work/a" rev-parse HEAD)
 
