@@ -46,6 +46,7 @@ void register_log(CLI::App& app, Context& ctx);
 void register_agenda(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
 void register_report(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

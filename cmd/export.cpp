@@ -4,11 +4,13 @@
 // Hand-written: the format is small, and the parts that matter (CRLF, folding
 // at 75 octets without splitting a character, text escaping) are tested
 // against python3-icalendar and khal.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cmd/records.hpp"
+#include "interop/json.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -139,6 +141,43 @@ void write_meeting(std::ostream& out, const Index& index, const Entry& e) {
   line(out, "END:VEVENT");
 }
 
+// Records for QUERY (every readable record when empty), of `type` when given, in type then id order.
+std::vector<Entry> selected(Context& ctx, const Index& index, const std::string& query, const TypeSpec* type) {
+  std::vector<Entry> out;
+  if (query.empty()) {
+    out = index.all(type, true);
+  } else {
+    SearchOptions so;
+    so.type = type;
+    so.limit = 0;
+    so.by_title = true;
+    so.snippets = false;
+    SearchResult r = index.search(query, so);
+    for (const auto& n : r.notes) ctx.warn(n);
+    for (auto& h : r.hits) out.push_back(std::move(h.entry));
+  }
+  size_t broken = std::erase_if(out, [](const Entry& e) { return !e.error.empty() || !e.type; });
+  if (broken) ctx.warn(std::to_string(broken) + " file(s) could not be read and are not exported; run `crm check`");
+  auto rank = [](const TypeSpec* t) { return t - record_types().data(); };
+  std::sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
+    return rank(a.type) != rank(b.type) ? rank(a.type) < rank(b.type) : a.id < b.id;
+  });
+  return out;
+}
+
+void emit(const std::string& output, const std::string& text) {
+  if (output.empty() || output == "-") std::cout << text;
+  else write_file_atomic(output, text);
+}
+
+void run_json(Context& ctx, const std::string& query, const std::string& output) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  std::vector<Json> records;
+  for (const auto& e : selected(ctx, index, query, nullptr)) records.push_back(record_json(*e.type, e.id, e.data));
+  emit(output, write_json_records(records));
+  ctx.say("crm: exported " + std::to_string(records.size()) + " record(s)");
+}
+
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
   Index index(ctx.repo(), false, ctx.quiet);
   std::vector<Entry> tasks, notes;
@@ -175,11 +214,7 @@ void run_ics(Context& ctx, const std::string& query, const std::string& output) 
     }
   for (const auto& t : tasks) write_task(out, index, t);
   line(out, "END:VCALENDAR");
-  if (output.empty() || output == "-") {
-    std::cout << out.str();
-  } else {
-    write_file_atomic(output, out.str());
-  }
+  emit(output, out.str());
   ctx.say("crm: exported " + std::to_string(tasks.size()) + " task(s) and " + std::to_string(events) + " meeting(s)");
 }
 
@@ -196,6 +231,11 @@ void register_export(CLI::App& app, Context& ctx) {
   ics->add_option("QUERY", a->query, "only tasks and meetings matching this query (the `crm search` language)");
   ics->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
   ics->callback([&ctx, a] { run_ics(ctx, a->query, a->output); });
+
+  auto* json = ex->add_subcommand("json", "records as one JSON array (crm import json restores them exactly)");
+  json->add_option("QUERY", a->query, "only records matching this query (the `crm search` language)");
+  json->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
+  json->callback([&ctx, a] { run_json(ctx, a->query, a->output); });
 }
 
 }  // namespace crm

@@ -1,0 +1,112 @@
+// crm import json|vcard|csv|mail: read files into records (lib/interop), plan
+// what each does to the repository (add, update, unchanged, skip), then write
+// the added and updated ones in one commit. --dry-run prints the plan and
+// writes nothing. Input that cannot be imported is named on stderr with its
+// file and line or record number; the rest is imported and the exit status
+// is 4 (invalid data).
+#include <iostream>
+
+#include "cmd/progress.hpp"
+#include "cmd/records.hpp"
+#include "interop/import_plan.hpp"
+#include "interop/json.hpp"
+#include "model/error.hpp"
+#include "model/text.hpp"
+
+namespace crm {
+
+namespace {
+
+constexpr size_t kMaxImportBytes = size_t(2) << 30;  // 2 GiB: a whole mailbox or address book, not a disk image
+
+std::string read_input(const std::string& path) {
+  if (path == "-") return read_stdin();
+  return read_file(path, kMaxImportBytes, path);
+}
+
+std::string base_name(const std::string& path) {
+  if (path == "-") return "stdin";
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+struct ImportArgs {
+  std::vector<std::string> files;
+  bool dry_run = false;
+};
+
+void print_plan(const Plan& plan) {
+  for (const auto& item : plan.items) {
+    std::string id = item.record.id.empty() ? "-" : item.record.id;
+    std::string line = std::string(action_name(item.action)) + "\t" + std::string(item.record.type->name) + "\t" + id +
+                       "\t" + item.record.title() + "\t" + item.where;
+    if (!item.why.empty()) line += "\t" + item.why;
+    std::cout << line << "\n";
+  }
+}
+
+// Plans `batch` against the repository and writes it (one commit), or prints the plan with --dry-run.
+void run_import(Context& ctx, const std::string& format, const std::vector<std::string>& files, Batch batch, bool dry_run) {
+  Repository& repo = ctx.repo();
+  for (const auto& n : batch.notes) ctx.say("crm: " + n);
+  Transaction tx(repo);
+  Progress progress("importing", ctx.quiet);
+  Plan plan = ImportPlanner(repo, tx.index()).plan(batch, [&](size_t done, size_t total) { progress.update(done, total); });
+  progress.finish();
+
+  size_t rejected = batch.rejected.size();
+  for (const auto& r : batch.rejected) std::cerr << "crm: " << r.where << ": " << r.message << "\n";
+  for (const auto& item : plan.items) {
+    if (item.action == Action::Skip) {
+      std::cerr << "crm: " << item.where << ": " << item.record.title() << ": " << item.why << "\n";
+      ++rejected;
+    } else if (!item.why.empty()) {
+      ctx.say("crm: " + item.where + ": " + item.record.title() + ": " +
+              (item.action == Action::Unchanged ? "already there" : "merged into it") + " (" + item.why + ")");
+    }
+  }
+  size_t added = plan.count(Action::Add), updated = plan.count(Action::Update), unchanged = plan.count(Action::Unchanged);
+  std::string counts = std::to_string(added) + " added, " + std::to_string(updated) + " updated";
+  std::string summary = counts + ", " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " not imported";
+  if (dry_run) {
+    print_plan(plan);
+    ctx.say("crm: import " + format + " --dry-run: would be " + summary + "; nothing was changed");
+  } else {
+    std::vector<Record> writes = plan.writes();
+    for (const auto& r : writes) tx.put(r);
+    std::string sources = files.size() == 1 ? base_name(files.front()) : std::to_string(files.size()) + " files";
+    if (!writes.empty()) tx.commit(ctx.message.empty() ? "import: " + format + " " + sources + " (" + counts + ")" : ctx.message);
+    print_changed(ctx, writes);
+    ctx.say("crm: import " + format + ": " + summary);
+  }
+  if (rejected)
+    fail(Failure::Invalid, std::to_string(rejected) + " record(s) could not be imported (named above)",
+         dry_run ? "fix them in the input and run the import again"
+                 : "the others were imported; fix those in the input and run the import again (it updates, never duplicates)");
+}
+
+}  // namespace
+
+void register_import(CLI::App& app, Context& ctx) {
+  auto* im = app.add_subcommand("import", "read records from JSON, vCard, CSV or mail; re-importing updates, never duplicates");
+  im->require_subcommand(1);
+
+  auto common = [&ctx](CLI::App* cmd, ImportArgs& a) {
+    cmd->add_flag("-n,--dry-run", a.dry_run, "print what would be added, updated, unchanged or skipped; change nothing");
+    cmd->add_option("-m,--message", ctx.message, "commit message");
+  };
+
+  auto json = std::make_shared<ImportArgs>();
+  auto* j = im->add_subcommand("json", "records from a `crm export json` file (ids kept: an exact restore)");
+  j->add_option("FILE", json->files, "JSON file (- for stdin)")->required()->expected(1);
+  common(j, *json);
+  j->callback([&ctx, json] {
+    const std::string& file = json->files.front();
+    Batch batch = read_json_records(read_input(file), file == "-" ? "stdin" : file);
+    run_import(ctx, "json", json->files, std::move(batch), json->dry_run);
+  });
+}
+
+}  // namespace crm
