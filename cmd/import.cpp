@@ -4,6 +4,7 @@
 // writes nothing. Input that cannot be imported is named on stderr with its
 // file and line or record number; the rest is imported and the exit status
 // is 4 (invalid data).
+#include <algorithm>
 #include <iostream>
 
 #include "cmd/progress.hpp"
@@ -32,6 +33,18 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+// "phone.vcf:12: record 3" -> ("phone.vcf", 12): messages are listed in the order of the input.
+std::pair<std::string, long> input_order(const std::string& where) {
+  for (size_t colon = where.rfind(':'); colon != std::string::npos && colon > 0; colon = where.rfind(':', colon - 1)) {
+    size_t end = colon + 1;
+    while (end < where.size() && std::isdigit(static_cast<unsigned char>(where[end]))) ++end;
+    if (end > colon + 1 && (end == where.size() || where[end] == ':'))
+      return {where.substr(0, colon), std::atol(where.c_str() + colon + 1)};
+    if (colon == 0) break;
+  }
+  return {where, 0};
+}
+
 struct ImportArgs {
   std::vector<std::string> files;
   bool dry_run = false;
@@ -56,17 +69,22 @@ void run_import(Context& ctx, const std::string& format, const std::vector<std::
   Plan plan = ImportPlanner(repo, tx.index()).plan(batch, [&](size_t done, size_t total) { progress.update(done, total); });
   progress.finish();
 
+  // What was refused (by the reader or the plan) and what was merged, in input order.
+  std::vector<Rejected> messages = batch.rejected;
   size_t rejected = batch.rejected.size();
-  for (const auto& r : batch.rejected) std::cerr << "crm: " << r.where << ": " << r.message << "\n";
   for (const auto& item : plan.items) {
+    std::string title = item.record.title();
     if (item.action == Action::Skip) {
-      std::cerr << "crm: " << item.where << ": " << item.record.title() << ": " << item.why << "\n";
+      messages.push_back({item.where, (title.empty() ? "" : title + ": ") + item.why});
       ++rejected;
-    } else if (!item.why.empty()) {
-      ctx.say("crm: " + item.where + ": " + item.record.title() + ": " +
-              (item.action == Action::Unchanged ? "already there" : "merged into it") + " (" + item.why + ")");
+    } else if (!item.why.empty() && !ctx.quiet) {
+      messages.push_back({item.where, title + ": " + (item.action == Action::Unchanged ? "already there" : "merged into it") +
+                                          " (" + item.why + ")"});
     }
   }
+  std::stable_sort(messages.begin(), messages.end(),
+                   [](const Rejected& a, const Rejected& b) { return input_order(a.where) < input_order(b.where); });
+  for (const auto& m : messages) std::cerr << "crm: " << m.where << ": " << m.message << "\n";
   size_t added = plan.count(Action::Add), updated = plan.count(Action::Update), unchanged = plan.count(Action::Unchanged);
   std::string counts = std::to_string(added) + " added, " + std::to_string(updated) + " updated";
   std::string summary = counts + ", " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " not imported";

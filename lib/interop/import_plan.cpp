@@ -82,7 +82,8 @@ std::string problems_text(const std::vector<Problem>& problems) {
   std::string msg;
   for (const auto& p : problems) {
     std::string field = p.pointer.empty() ? "" : p.pointer.substr(1);
-    msg += (msg.empty() ? "" : "; ") + (field.empty() || p.message.rfind(field, 0) == 0 ? "" : field + ": ") + p.message;
+    std::string top = field.substr(0, field.find('/'));
+    msg += (msg.empty() ? "" : "; ") + (top.empty() || p.message.rfind(top, 0) == 0 ? "" : field + ": ") + p.message;
   }
   return msg;
 }
@@ -92,11 +93,9 @@ std::string problems_text(const std::vector<Problem>& problems) {
 std::string ImportPlanner::company_id(const std::string& name, const std::string& where) {
   std::string key = fold(trim(name));
   if (auto it = companies_.find(key); it != companies_.end()) return it->second;
-  const TypeSpec& type = type_spec("company");
-  for (const auto& e : index_.find(name, &type))
-    if (e.error.empty() && fold(e.title()) == key) return companies_[key] = e.id;
+  // Placed like an incoming company: the one with this name, else a new one.
   Incoming company;
-  company.record.type = &type;
+  company.record.type = &type_spec("company");
   company.record.data["name"] = trim(name);
   company.where = where;
   company.landing = Landing::Keep;
@@ -145,6 +144,17 @@ void ImportPlanner::place(Incoming& in) {
         break;
       }
     }
+  }
+  // A company without an id is the one with the same name.
+  if (r.id.empty() && type.name == "company" && r.data.contains("name") && r.data["name"].is_string()) {
+    std::string key = fold(trim(r.data["name"].get<std::string>()));
+    if (auto it = companies_.find(key); it != companies_.end()) r.id = it->second;
+    else
+      for (const auto& e : index_.find(r.data["name"].get<std::string>(), &type))
+        if (e.error.empty() && fold(e.title()) == key) {
+          r.id = e.id;
+          break;
+        }
   }
   bool fresh_id = r.id.empty();
   if (fresh_id) {
@@ -207,6 +217,7 @@ void ImportPlanner::place(Incoming& in) {
   s.record = next;
   s.text = text;
   for (const auto& email : email_list(data)) by_email_.emplace(email, r.id);
+  if (type.name == "company") companies_.emplace(fold(next.title()), r.id);
   item.record = next;
   plan_.items.push_back(std::move(item));
 }
