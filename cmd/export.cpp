@@ -5,12 +5,15 @@
 // at 75 octets without splitting a character, text escaping) are tested
 // against python3-icalendar and khal.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cmd/records.hpp"
+#include "interop/content_line.hpp"
 #include "interop/json.hpp"
+#include "interop/vcard.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -19,39 +22,10 @@ namespace crm {
 
 namespace {
 
-// TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 3.3.11).
-std::string ics_text(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',') r += '\\', r += c;
-    else if (c == '\n') r += "\\n";
-    else if (c == '\r') continue;
-    else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') continue;
-    else r += c;
-  }
-  return r;
-}
-
-// A parameter value: quoted, without the characters a quoted value cannot hold.
-std::string ics_param(const std::string& s) {
-  std::string r;
-  for (char c : s)
-    if (c != '"' && static_cast<unsigned char>(c) >= 0x20) r += c;
-  return "\"" + r + "\"";
-}
-
-// Content lines end in CRLF and are folded at 75 octets, never inside a UTF-8 sequence (3.1).
-void line(std::ostream& out, const std::string& text) {
-  size_t pos = 0, limit = 75;
-  while (text.size() - pos > limit) {
-    size_t cut = pos + limit;
-    while (cut > pos && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    out << text.substr(pos, cut - pos) << "\r\n ";
-    pos = cut;
-    limit = 74;  // the leading space of a continuation line counts
-  }
-  out << text.substr(pos) << "\r\n";
-}
+// Short names for the shared content-line writers (lib/interop/content_line.hpp).
+void line(std::ostream& out, const std::string& text) { write_content_line(out, text); }
+std::string ics_text(const std::string& s) { return escape_text_value(s); }
+std::string ics_param(const std::string& s) { return quoted_param_value(s); }
 
 std::string utc_stamp(const std::string& iso) {
   DateTime t = when_moment(iso);
@@ -178,6 +152,40 @@ void run_json(Context& ctx, const std::string& query, const std::string& output)
   ctx.say("crm: exported " + std::to_string(records.size()) + " record(s)");
 }
 
+// vCards of the contacts QUERY selects: a stream on stdout or in FILE.vcf, else a folder of
+// <id>.vcf (what khard and vdirsyncer read). Files whose content is the same are not rewritten.
+void run_vcard(Context& ctx, const std::string& query, const std::string& output, const std::string& version) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  auto card = [&](const Entry& e) {
+    std::string company = e.data.contains("company") && e.data["company"].is_string()
+                              ? index.title_of(e.data["company"].get<std::string>())
+                              : std::string();
+    return write_vcard(e.id, e.data, company, version);
+  };
+  bool one_file = output.empty() || output == "-" || (output.size() > 4 && output.substr(output.size() - 4) == ".vcf");
+  if (one_file) {
+    std::string all;
+    for (const auto& e : contacts) all += card(e);
+    emit(output, all);
+    ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s)");
+    return;
+  }
+  std::filesystem::create_directories(output);
+  size_t written = 0;
+  for (const auto& e : contacts) {
+    std::string path = output + "/" + e.id + ".vcf", text = card(e);
+    try {
+      if (read_file(path, kMaxRecordBytes, path) == text) continue;
+    } catch (const Error&) {
+    }
+    write_file_atomic(path, text);
+    ++written;
+  }
+  ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s) to " + output + " (" + std::to_string(written) +
+          " file(s) written, the others unchanged)");
+}
+
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
   Index index(ctx.repo(), false, ctx.quiet);
   std::vector<Entry> tasks, notes;
@@ -236,6 +244,15 @@ void register_export(CLI::App& app, Context& ctx) {
   json->add_option("QUERY", a->query, "only records matching this query (the `crm search` language)");
   json->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
   json->callback([&ctx, a] { run_json(ctx, a->query, a->output); });
+
+  auto version = std::make_shared<std::string>("3.0");
+  auto* vcard = ex->add_subcommand("vcard", "contacts as vCards: a folder of <id>.vcf (khard, vdirsyncer) or one stream");
+  vcard->add_option("QUERY", a->query, "only contacts matching this query (the `crm search` language)");
+  vcard->add_option("-o,--output", a->output, "a folder (one <id>.vcf per contact) or FILE.vcf (all in one); default: stdout")
+      ->type_name("DIR|FILE");
+  vcard->add_option("--vcard-version", *version, "3.0 (RFC 2426, the default) or 4.0 (RFC 6350)")
+      ->check(CLI::IsMember({"3.0", "4.0"}));
+  vcard->callback([&ctx, a, version] { run_vcard(ctx, a->query, a->output, *version); });
 }
 
 }  // namespace crm

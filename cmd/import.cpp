@@ -5,12 +5,14 @@
 // file and line or record number; the rest is imported and the exit status
 // is 4 (invalid data).
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cmd/progress.hpp"
 #include "cmd/records.hpp"
 #include "interop/import_plan.hpp"
 #include "interop/json.hpp"
+#include "interop/vcard.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
 
@@ -105,6 +107,31 @@ void run_import(Context& ctx, const std::string& format, const std::vector<std::
                  : "the others were imported; fix those in the input and run the import again (it updates, never duplicates)");
 }
 
+// FILE arguments with folders replaced by the files in them that end in `extension`, sorted.
+std::vector<std::string> expand_folders(const std::vector<std::string>& args, const std::string& extension) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (a != "-" && std::filesystem::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (const auto& f : std::filesystem::directory_iterator(a, ec))
+        if (f.is_regular_file() && f.path().extension() == extension) found.push_back(f.path().string());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+// Batches of several files as one.
+void append(Batch& into, Batch&& from) {
+  for (auto& r : from.records) into.records.push_back(std::move(r));
+  for (auto& r : from.rejected) into.rejected.push_back(std::move(r));
+  for (auto& n : from.notes) into.notes.push_back(std::move(n));
+}
+
 }  // namespace
 
 void register_import(CLI::App& app, Context& ctx) {
@@ -124,6 +151,22 @@ void register_import(CLI::App& app, Context& ctx) {
     const std::string& file = json->files.front();
     Batch batch = read_json_records(read_input(file), file == "-" ? "stdin" : file);
     run_import(ctx, "json", json->files, std::move(batch), json->dry_run);
+  });
+
+  auto vcard = std::make_shared<ImportArgs>();
+  auto* v = im->add_subcommand("vcard", "contacts from vCard 2.1, 3.0 or 4.0 files (or folders of .vcf)");
+  v->add_option("FILE", vcard->files, "a .vcf file, a folder of them, or - for stdin")->required();
+  common(v, *vcard);
+  v->callback([&ctx, vcard] {
+    std::vector<std::string> files = expand_folders(vcard->files, ".vcf");
+    Batch batch;
+    Progress progress("reading", ctx.quiet);
+    for (size_t i = 0; i < files.size(); ++i) {
+      append(batch, read_vcards(read_input(files[i]), files[i] == "-" ? "stdin" : files[i]));
+      progress.update(i + 1, files.size());
+    }
+    progress.finish();
+    run_import(ctx, "vcard", vcard->files, std::move(batch), vcard->dry_run);
   });
 }
 

@@ -21,6 +21,9 @@ struct Incoming {
   Record record;        // id empty: a new record unless it matches one (by email for contacts)
   std::string where;    // "backup.json: record 3", "phone.vcf:12"
   Landing landing = Landing::Replace;
+  // The id from the source's own key (id_for_key): used when no record has record.id or, for
+  // contacts, one of its emails.
+  std::string derived_id;
   // A company named by a contact (vCard ORG, CSV Company column): linked by name, added when new.
   std::string company_name;
 };

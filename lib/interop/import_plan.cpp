@@ -116,7 +116,10 @@ void ImportPlanner::place(Incoming& in) {
   };
   if (!in.company_name.empty() && type.field("company")) r.data["company"] = company_id(in.company_name, in.where);
 
-  // Which record it is: its id, else (contacts) a record with one of its emails.
+  // Which record it is: its id, else the one its source key names, else (contacts) a record with
+  // one of its emails, else a new one under the source key's id.
+  if (r.id.empty() && !in.derived_id.empty() && (index_.get(in.derived_id) || plan_.states.count(in.derived_id)))
+    r.id = in.derived_id;
   if (r.id.empty() && type.name == "contact") {
     const TypeSpec* contact = &type;
     for (const auto& email : email_list(r.data)) {
@@ -156,6 +159,7 @@ void ImportPlanner::place(Incoming& in) {
           break;
         }
   }
+  if (r.id.empty()) r.id = in.derived_id;
   bool fresh_id = r.id.empty();
   if (fresh_id) {
     do r.id = new_id();
