@@ -12,6 +12,7 @@
 
 #include "cmd/records.hpp"
 #include "interop/content_line.hpp"
+#include "interop/csv.hpp"
 #include "interop/json.hpp"
 #include "interop/vcard.hpp"
 #include "model/dates.hpp"
@@ -186,6 +187,41 @@ void run_vcard(Context& ctx, const std::string& query, const std::string& output
           " file(s) written, the others unchanged)");
 }
 
+// Contacts as CSV in crm's own columns (crm import csv reads them back): lists joined with "; ",
+// labelled items as LABEL:value, the company by name. Written by the list renderer (RFC 4180, CRLF).
+void run_csv(Context& ctx, const std::string& query, const std::string& output) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  Listing l;
+  l.headers = crm_csv_columns();
+  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  for (const auto& e : contacts) {
+    std::vector<std::string> row;
+    for (const auto& c : l.headers) {
+      if (c == "id") {
+        row.push_back(e.id);
+        continue;
+      }
+      const Json v = e.data.contains(c) ? e.data[c] : Json();
+      std::string cell;
+      if (c == "company" && v.is_string()) cell = index.title_of(v.get<std::string>());
+      else if (v.is_array())
+        for (const auto& item : v) {
+          std::string t = item_text(item);
+          if (item.is_object() && item.size() == 1) t = item.begin().key() + ":" + t;
+          cell += (cell.empty() ? "" : "; ") + t;
+        }
+      else if (v.is_string()) cell = v.get<std::string>();
+      else if (!v.is_null()) cell = v.dump();
+      row.push_back(cell);
+    }
+    l.rows.push_back(row);
+  }
+  std::ostringstream out;
+  render(out, Format::Csv, l, Style{});
+  emit(output, out.str());
+  ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s)");
+}
+
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
   Index index(ctx.repo(), false, ctx.quiet);
   std::vector<Entry> tasks, notes;
@@ -244,6 +280,11 @@ void register_export(CLI::App& app, Context& ctx) {
   json->add_option("QUERY", a->query, "only records matching this query (the `crm search` language)");
   json->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
   json->callback([&ctx, a] { run_json(ctx, a->query, a->output); });
+
+  auto* csv = ex->add_subcommand("csv", "contacts as CSV in crm's columns (crm import csv reads them back)");
+  csv->add_option("QUERY", a->query, "only contacts matching this query (the `crm search` language)");
+  csv->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
+  csv->callback([&ctx, a] { run_csv(ctx, a->query, a->output); });
 
   auto version = std::make_shared<std::string>("3.0");
   auto* vcard = ex->add_subcommand("vcard", "contacts as vCards: a folder of <id>.vcf (khard, vdirsyncer) or one stream");

@@ -11,6 +11,7 @@
 #include "cmd/progress.hpp"
 #include "cmd/records.hpp"
 #include "interop/import_plan.hpp"
+#include "interop/csv.hpp"
 #include "interop/json.hpp"
 #include "interop/vcard.hpp"
 #include "model/error.hpp"
@@ -167,6 +168,34 @@ void register_import(CLI::App& app, Context& ctx) {
     }
     progress.finish();
     run_import(ctx, "vcard", vcard->files, std::move(batch), vcard->dry_run);
+  });
+
+  struct CsvArgs : ImportArgs {
+    std::string preset, delimiter;
+    std::vector<std::string> map;
+  };
+  auto csv = std::make_shared<CsvArgs>();
+  auto* c = im->add_subcommand("csv", "contacts from a CSV file: Google Contacts, Outlook, HubSpot or crm's own columns");
+  c->add_option("FILE", csv->files, "CSV file (- for stdin)")->required()->expected(1);
+  c->add_option("--preset", csv->preset, "the columns of an export: google, outlook, hubspot or crm (default: recognised from the header)")
+      ->check(CLI::IsMember(csv_presets()));
+  c->add_option("--map", csv->map, "'Header=field,...': which field a column fills (repeatable; before the preset's)")
+      ->type_name("MAP")
+      ->allow_extra_args(false);
+  c->add_option("--delimiter", csv->delimiter, "field separator: , ; or tab (default: the one the header uses)")
+      ->type_name("C");
+  common(c, *csv);
+  c->callback([&ctx, csv] {
+    CsvOptions o;
+    o.preset = csv->preset;
+    o.map = csv->map;
+    if (csv->delimiter == "tab" || csv->delimiter == "\\t") csv->delimiter = "\t";
+    if (csv->delimiter.size() > 1 || csv->delimiter == "\"" || csv->delimiter == "\n" || csv->delimiter == "\r")
+      fail(Failure::Usage, "--delimiter takes one character (or 'tab'), not '" + csv->delimiter + "'");
+    o.delimiter = csv->delimiter.empty() ? 0 : csv->delimiter[0];
+    const std::string& file = csv->files.front();
+    Batch batch = read_csv_contacts(read_input(file), o, file == "-" ? "stdin" : file, ctx.repo().config());
+    run_import(ctx, "csv", csv->files, std::move(batch), csv->dry_run);
   });
 }
 

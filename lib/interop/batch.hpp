@@ -43,5 +43,8 @@ struct Batch {
 // the key itself when it is already a crm id, else 16 characters of its SHA-1 in crm's base32.
 // Importing the same source again finds the same record.
 std::string id_for_key(const std::string& scope, const std::string& key);
+// The id of a contact whose source gives no key (a vCard without UID, a CSV row): from its folded
+// name, first email and first phone, so the same person from a vCard or a CSV row lands on one record.
+std::string id_for_contact(const std::string& name, const std::string& email, const std::string& phone);
 
 }  // namespace crm

@@ -20,6 +20,13 @@ std::string id_for_key(const std::string& scope, const std::string& key) {
   return id;
 }
 
+std::string id_for_contact(const std::string& name, const std::string& email, const std::string& phone) {
+  std::string digits;
+  for (char c : phone)
+    if (c >= '0' && c <= '9') digits += c;
+  return id_for_key("contact", fold(trim(name)) + "\n" + lower_ascii(trim(email)) + "\n" + digits);
+}
+
 std::string_view action_name(Action a) {
   switch (a) {
     case Action::Add: return "add";
@@ -216,6 +223,8 @@ void ImportPlanner::place(Incoming& in) {
   std::string before = s.text;
   Record next{&type, r.id, data, s.record.comments};
   std::string text = record_yaml(type, data, &repo_.config(), &s.record.comments);
+  if (text.size() > kMaxRecordBytes)
+    return skip("the record would take " + std::to_string(text.size() >> 20) + " MiB; record files are at most 1 MiB");
   if (!known) item.action = Action::Add;
   else item.action = text == before ? Action::Unchanged : Action::Update;
   s.record = next;

@@ -406,9 +406,7 @@ Batch read_vcards(std::string_view text, const std::string& origin) {
       continue;
     }
     d["name"] = full;
-    // Put fields in the order crm writes them (the planner compares canonical text anyway).
-    in.derived_id = uid.empty() ? id_for_key("vcard-without-uid", fold(full) + "\n" + first_email + "\n" + first_phone)
-                                : id_for_key("vcard", uid);
+    in.derived_id = uid.empty() ? id_for_contact(full, first_email, first_phone) : id_for_key("vcard", uid);
     batch.records.push_back(std::move(in));
   }
   if (photos) batch.notes.push_back(origin + ": " + std::to_string(photos) + " photo(s) dropped (crm keeps no images)");
