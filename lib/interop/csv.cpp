@@ -14,6 +14,8 @@ namespace crm {
 
 namespace {
 
+constexpr size_t kMaxCellBytes = 1 << 20;
+
 char detect_delimiter(std::string_view text) {
   size_t counts[3] = {0, 0, 0};
   const char candidates[3] = {',', ';', '\t'};
@@ -69,7 +71,7 @@ CsvTable parse_csv(std::string_view text, char delimiter, const std::string& ori
         }
       } else {
         if (c == '\n') ++line;
-        cell += c;
+        if (cell.size() <= kMaxCellBytes) cell += c;  // a longer one is refused below: no record could hold it
       }
       continue;
     }
@@ -84,7 +86,7 @@ CsvTable parse_csv(std::string_view text, char delimiter, const std::string& ori
       end_row();
       ++line;
       row_line = line;
-    } else {
+    } else if (cell.size() <= kMaxCellBytes) {
       cell += c;  // a quote inside an unquoted field is kept as is, as spreadsheets do
     }
   }
@@ -104,6 +106,13 @@ CsvTable parse_csv(std::string_view text, char delimiter, const std::string& ori
     if (r.cells.size() != table.header.size()) {
       rejected.push_back({where, "the row has " + std::to_string(r.cells.size()) + " field(s); the header has " +
                                      std::to_string(table.header.size())});
+      continue;
+    }
+    size_t big = 0;
+    while (big < r.cells.size() && r.cells[big].size() <= kMaxCellBytes) ++big;
+    if (big < r.cells.size()) {
+      rejected.push_back({where, "field " + std::to_string(big + 1) + " (" + (big < table.header.size() ? table.header[big] : "?") +
+                                     ") is larger than 1 MiB; a record file holds at most 1 MiB"});
       continue;
     }
     bool utf8 = true;
@@ -185,6 +194,10 @@ Mapping hubspot_preset() {
 
 }  // namespace
 
+namespace {
+const std::vector<std::string>& known_targets();
+}  // namespace
+
 std::vector<std::string> crm_csv_columns() {
   return {"id",     "name",     "title", "department", "company",   "emails",        "phones", "website",
           "birthday", "tags", "owner", "lifecycle",  "source", "keep_in_touch", "notes"};
@@ -194,9 +207,12 @@ std::vector<std::string> csv_presets() { return {"google", "outlook", "hubspot",
 
 namespace {
 
+// crm's own columns, and any header that is a field name (email, phone, given_name...).
 Mapping crm_preset() {
   Mapping m;
   for (const auto& c : crm_csv_columns()) m.push_back({c, c});
+  for (const auto& t : known_targets())
+    if (t.find("_label") == std::string::npos && t != "key" && t != "skip") m.push_back({t, t});
   return m;
 }
 
@@ -411,8 +427,9 @@ Batch read_csv_contacts(std::string_view text, const CsvOptions& options, const 
         addresses[k][f] = v;
       } else if (f == "birthday") {
         std::string b = birthday_of(v);
-        if (b.empty() && v != "0/0/00") batch.notes.push_back(where + ": birthday '" + v + "' is not a full date; left out");
-        else d["birthday"] = b;
+        if (!b.empty()) d["birthday"] = b;
+        else if (v != "0/0/00")  // Outlook's "no birthday"
+          batch.notes.push_back(where + ": birthday '" + v + "' is not a full date; left out");
       } else if (f == "tags") {
         for (const auto& tag : several(v)) {
           std::string clean = trim(tag.rfind("* ", 0) == 0 ? tag.substr(2) : tag);
