@@ -13,7 +13,9 @@
 #include "interop/import_plan.hpp"
 #include "interop/csv.hpp"
 #include "interop/json.hpp"
+#include "interop/mail.hpp"
 #include "interop/vcard.hpp"
+#include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
 
@@ -196,6 +198,38 @@ void register_import(CLI::App& app, Context& ctx) {
     const std::string& file = csv->files.front();
     Batch batch = read_csv_contacts(read_input(file), o, file == "-" ? "stdin" : file, ctx.repo().config());
     run_import(ctx, "csv", csv->files, std::move(batch), csv->dry_run);
+  });
+
+  struct MailArgs : ImportArgs {
+    std::string since;
+  };
+  auto mail = std::make_shared<MailArgs>();
+  auto* m = im->add_subcommand("mail", "mails from and to contacts, as email notes (a Maildir folder or an mbox file)");
+  m->add_option("PATH", mail->files, "a Maildir folder (cur/, new/), a folder of message files, or an mbox file")
+      ->required()
+      ->expected(1);
+  m->add_option("--since", mail->since, "only mail from this day or moment on (2026-01-01, -30d, \"last month\")")
+      ->type_name("WHEN");
+  common(m, *mail);
+  m->callback([&ctx, mail] {
+    MailOptions o;
+    if (!mail->since.empty()) o.since = parse_when(mail->since, "--since");
+    // Whose mail it is: every contact's emails, from the index.
+    for (const auto& e : Index(ctx.repo(), false, ctx.quiet).all(find_type("contact"), true)) {
+      if (!e.error.empty() || !e.data.contains("emails") || !e.data["emails"].is_array()) continue;
+      std::string company = e.data.contains("company") && e.data["company"].is_string() ? e.data["company"].get<std::string>() : "";
+      for (const auto& x : e.data["emails"]) o.contacts.emplace(lower_ascii(trim(item_text(x))), MailContact{e.id, company});
+    }
+    if (o.contacts.empty())
+      fail(Failure::Invalid, "no contact has an email address, so no mail can be theirs",
+           "add contacts with --email first (or import them: crm import vcard|csv)");
+    MailCounts counts;
+    Progress progress("reading mail", ctx.quiet);
+    Batch batch = read_mail(mail->files.front(), o, counts, [&](size_t done, size_t total) { progress.update(done, total); });
+    progress.finish();
+    ctx.say("crm: " + std::to_string(counts.messages) + " message(s) read; " + std::to_string(counts.unrelated) +
+            " concern no contact" + (o.since.empty() ? "" : ", " + std::to_string(counts.older) + " are older than --since"));
+    run_import(ctx, "mail", mail->files, std::move(batch), mail->dry_run);
   });
 }
 

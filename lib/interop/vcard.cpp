@@ -69,20 +69,6 @@ std::string decode_quoted_printable(std::string_view s) {
   return out;
 }
 
-// ISO-8859-1 (and Windows-1252 read as it) to UTF-8.
-std::string latin1_to_utf8(std::string_view s) {
-  std::string r;
-  for (unsigned char c : s) {
-    if (c < 0x80) {
-      r += static_cast<char>(c);
-    } else {
-      r += static_cast<char>(0xC0 | (c >> 6));
-      r += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return r;
-}
-
 // Parses "[group.]NAME;PARAM=V,V;BARE:..." up to the colon.
 bool parse_head(std::string_view head, VcardProperty& p) {
   std::vector<std::string> parts;
