@@ -95,6 +95,18 @@ std::string html_text(const std::string& html) {
   return out;
 }
 
+// mboxrd quoting undone: ">From " at a line start was "From " in the mail (and ">>From " was ">From ").
+std::string unquote_mbox_from(const std::string& body) {
+  std::string out;
+  for (const auto& line : split(body, '\n')) {
+    size_t q = 0;
+    while (q < line.size() && line[q] == '>') ++q;
+    out += (q > 0 && line.compare(q, 5, "From ") == 0 ? line.substr(1) : line) + "\n";
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
 struct Parts {
   std::string plain, html;
   std::vector<std::string> attachments;
@@ -142,7 +154,8 @@ std::vector<Address> addresses(InternetAddressList* list) {
 }
 
 // One message as a note (or why it is not one). Returns false when it concerns no contact.
-bool note_of(GMimeMessage* msg, const std::string& where, const MailOptions& options, Batch& batch, MailCounts& counts) {
+bool note_of(GMimeMessage* msg, const std::string& where, const MailOptions& options, Batch& batch, MailCounts& counts,
+             bool from_mbox) {
   ++counts.messages;
   auto from = addresses(g_mime_message_get_from(msg));
   GDateTime* date = g_mime_message_get_date(msg);
@@ -180,6 +193,7 @@ bool note_of(GMimeMessage* msg, const std::string& where, const MailOptions& opt
   Parts parts;
   g_mime_message_foreach(msg, visit_part, &parts);
   std::string body = clean_text(!parts.plain.empty() ? parts.plain : html_text(parts.html));
+  if (from_mbox) body = unquote_mbox_from(body);
   if (body.size() > kMaxBodyBytes) {
     size_t cut = kMaxBodyBytes;
     while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
@@ -276,7 +290,7 @@ Batch read_mail(const std::string& path, const MailOptions& options, MailCounts&
       if (!msg) break;
       ++number;
       std::string where = path + ":" + std::to_string(lines.line_at(g_mime_parser_get_mbox_marker_offset(parser.get())));
-      note_of(msg.get(), where, options, batch, counts);
+      note_of(msg.get(), where, options, batch, counts, true);
       if (progress && number % 64 == 0) progress(number, 0);
     }
     return batch;
@@ -304,7 +318,7 @@ Batch read_mail(const std::string& path, const MailOptions& options, MailCounts&
       ++counts.messages;
       batch.rejected.push_back({files[i], "not a mail message (GMime could not parse it)"});
     } else {
-      note_of(msg.get(), files[i], options, batch, counts);
+      note_of(msg.get(), files[i], options, batch, counts, false);
     }
     if (progress) progress(i + 1, files.size());
   }
