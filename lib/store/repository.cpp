@@ -191,6 +191,25 @@ void write_file(const std::string& path, const std::string& content, const std::
   }
 }
 
+// A file's content at `tmp`, not flushed: the caller syncs and renames (write_atomic_many).
+void replace_file_at(const std::string& tmp, const std::string& content) {
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
+}
+
 }  // namespace
 
 void write_file_atomic(const std::string& path, const std::string& content, const std::string& temp_dir) {
@@ -203,6 +222,43 @@ void Repository::write_atomic(const std::string& relative, const std::string& co
   std::string temp = state_dir() + "/tmp";
   if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
   write_file_atomic(absolute(relative), content, temp);
+}
+
+void Repository::write_atomic_many(const std::vector<std::pair<std::string, std::string>>& files) const {
+  std::string temp = state_dir() + "/tmp";
+  if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
+  std::vector<std::string> temps;
+  auto sync_all = [&] {
+    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::syncfs(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      for (const auto& t : temps) ::unlink(t.c_str());
+      fail(Failure::Runtime, std::string("cannot flush the written files to disk: ") + std::strerror(errno));
+    }
+    ::close(fd);
+  };
+  // 1. every file's content in a temp file (.git/crm/tmp, named after the file: ids are unique)
+  for (const auto& [relative, content] : files) {
+    std::string name = relative.substr(relative.rfind('/') + 1);
+    std::string tmp = (temp.empty() ? absolute(relative.substr(0, relative.rfind('/'))) : temp) + "/." + name + ".tmp" +
+                      std::to_string(::getpid());
+    if (temp.empty()) mkdirs(absolute(relative.substr(0, relative.rfind('/'))));
+    temps.push_back(tmp);
+    replace_file_at(tmp, content);
+  }
+  sync_all();
+  // 2. renamed into place, then the renames flushed
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string path = absolute(files[i].first);
+    mkdirs(path.substr(0, path.rfind('/')));
+    if (::rename(temps[i].c_str(), path.c_str()) != 0) {
+      int e = errno;
+      ::unlink(temps[i].c_str());
+      if (e == EXDEV) write_atomic(files[i].first, files[i].second);  // .git on another file system
+      else fail(Failure::Runtime, "cannot write " + files[i].first + ": " + std::strerror(e));
+    }
+  }
+  sync_all();
 }
 
 void Repository::remove_stale_temp_files() const {
