@@ -14,6 +14,9 @@ class Progress {
   ~Progress() { finish(); }
   void update(size_t done, size_t total) {
     if (!on_ || total == 0) return;
+    size_t percent = done * 100 / total;
+    if (drawn_ && percent == percent_ && done != total) return;  // redraw once per percent
+    percent_ = percent;
     constexpr size_t width = 30;
     size_t filled = done * width / total;
     std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", label_.c_str(), std::string(filled, '#').c_str(),
@@ -30,6 +33,7 @@ class Progress {
   std::string label_;
   bool on_;
   bool drawn_ = false;
+  size_t percent_ = 0;
 };
 
 }  // namespace crm

@@ -238,6 +238,19 @@ expect_rc 4
 expect_err_has "bad.vcf:15: FN: not valid UTF-8"
 expect_unchanged "$base"
 
+test_case "a progress bar on a terminal only"
+python3 - "$WORK/many" <<'PY'
+import os, sys
+os.makedirs(sys.argv[1])
+for i in range(300):
+    open(f"{sys.argv[1]}/{i}.vcf", "w").write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nEND:VCARD\r\n")
+PY
+run script -qec "'$CRM' import vcard -n '$WORK/many' >/dev/null" /dev/null
+expect_out_match "reading \\[#+ *\\] [0-9]+/300"
+run crm import vcard -n "$WORK/many"
+expect_err_lacks "reading ["
+expect_err_lacks "/300"
+
 test_case "CHARSET=ISO-8859-1 is converted"
 printf 'BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=ISO-8859-1:Ren\xe9 L\xf6w\r\nEND:VCARD\r\n' >"$WORK/latin.vcf"
 run crm import vcard "$WORK/latin.vcf"
