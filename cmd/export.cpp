@@ -227,21 +227,8 @@ void run_ics(Context& ctx, const std::string& query, const std::string& output) 
   std::vector<Entry> tasks, notes;
   // Notes: only meetings are exported, so only they are read (a repository may hold 100,000 notes).
   auto collect = [&](const char* type, std::vector<Entry>& into) {
-    const TypeSpec* t = find_type(type);
     std::string q = query.empty() && std::string_view(type) == "note" ? "+kind:meeting" : query;
-    if (q.empty()) {
-      into = index.all(t, true);
-    } else {
-      SearchOptions so;
-      so.type = t;
-      so.limit = 0;
-      so.by_title = true;
-      so.snippets = false;
-      SearchResult r = index.search(q, so);
-      for (const auto& n : r.notes) ctx.warn(n);
-      for (auto& h : r.hits) into.push_back(std::move(h.entry));
-    }
-    std::erase_if(into, [](const Entry& e) { return !e.error.empty(); });
+    into = selected(ctx, index, q, find_type(type));
   };
   collect("task", tasks);
   collect("note", notes);

@@ -327,24 +327,19 @@ Batch read_vcards(std::string_view text, const std::string& origin) {
           if (!trim(part).empty()) n_name += (n_name.empty() ? "" : " ") + trim(part);
       } else if (name == "UID") {
         uid = trim(p.value);
-      } else if (name == "EMAIL") {
-        std::string v = lower_ascii(trim(unescape_vcard_text(p.value)));
-        if (v.rfind("mailto:", 0) == 0) v = v.substr(7);
-        if (!valid_email(v)) {
-          batch.notes.push_back(origin + ":" + std::to_string(p.line) + ": EMAIL '" + v + "' is not an email address; left out");
-          continue;
-        }
-        if (first_email.empty()) first_email = v;
-        push("emails", labelled(label_of(p, group_labels), v));
-      } else if (name == "TEL") {
+      } else if (name == "EMAIL" || name == "TEL") {
+        bool email = name == "EMAIL";
         std::string v = trim(unescape_vcard_text(p.value));
-        if (v.rfind("tel:", 0) == 0) v = v.substr(4);
-        if (!valid_phone(v)) {
-          batch.notes.push_back(origin + ":" + std::to_string(p.line) + ": TEL '" + v + "' is not a phone number; left out");
+        if (email) v = lower_ascii(v);
+        if (std::string scheme = email ? "mailto:" : "tel:"; v.rfind(scheme, 0) == 0) v = v.substr(scheme.size());
+        if (email ? !valid_email(v) : !valid_phone(v)) {
+          batch.notes.push_back(origin + ":" + std::to_string(p.line) + ": " + name + " '" + v + "' is not " +
+                                (email ? "an email address" : "a phone number") + "; left out");
           continue;
         }
-        if (first_phone.empty()) first_phone = v;
-        push("phones", labelled(label_of(p, group_labels), v));
+        std::string& first = email ? first_email : first_phone;
+        if (first.empty()) first = v;
+        push(email ? "emails" : "phones", labelled(label_of(p, group_labels), v));
       } else if (name == "ADR") {
         auto parts = split_vcard_value(p.value, ';');
         parts.resize(7);

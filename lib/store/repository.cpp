@@ -154,11 +154,8 @@ RecordFile Repository::load(const TypeSpec& type, const std::string& id) const {
 namespace {
 enum class Durable { Yes, No };
 
-void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
-  std::string dir = path.substr(0, path.rfind('/'));
-  mkdirs(dir);
-  std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
-                    std::to_string(::getpid());
+// `content` in the file `tmp` (created or truncated), flushed to disk when durable.
+void write_temp(const std::string& tmp, const std::string& content, Durable durable) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
   size_t done = 0;
@@ -169,14 +166,22 @@ void write_file(const std::string& path, const std::string& content, const std::
       int e = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(e));
+      fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(e));
     }
     done += static_cast<size_t>(n);
   }
   if ((durable == Durable::Yes && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
-    fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(errno));
+    fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
   }
+}
+
+void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
+  std::string dir = path.substr(0, path.rfind('/'));
+  mkdirs(dir);
+  std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
+                    std::to_string(::getpid());
+  write_temp(tmp, content, durable);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
@@ -192,23 +197,7 @@ void write_file(const std::string& path, const std::string& content, const std::
 }
 
 // A file's content at `tmp`, not flushed: the caller syncs and renames (write_atomic_many).
-void replace_file_at(const std::string& tmp, const std::string& content) {
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
-}
+void replace_file_at(const std::string& tmp, const std::string& content) { write_temp(tmp, content, Durable::No); }
 
 }  // namespace
 
