@@ -2,10 +2,12 @@
 // Problems go to stdout as PATH:LINE:COL: message (like a compiler), one per line.
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 
 #include "cmd/records.hpp"
+#include "interop/duplicates.hpp"
 #include "model/error.hpp"
 
 namespace crm {
@@ -86,7 +88,20 @@ void check_conflicts(const RecordFile& f, std::vector<Finding>& out) {
                      true});
 }
 
-void run_check(Context& ctx) {
+// --duplicates: contacts that are probably one person, one pair per line.
+size_t report_duplicates(const Index& index) {
+  auto contacts = index.all(find_type("contact"), true);
+  std::map<std::string, std::string> titles;
+  for (const auto& e : contacts) titles[e.id] = e.title();
+  auto pairs = find_duplicate_contacts(contacts);
+  for (const auto& p : pairs)
+    std::cout << "duplicate: " << titles[p.first] << " (" << short_id(p.first) << ") and " << titles[p.second] << " ("
+              << short_id(p.second) << "): " << p.reason << "; crm contact merge " << short_id(p.first) << " "
+              << short_id(p.second) << "\n";
+  return pairs.size();
+}
+
+void run_check(Context& ctx, bool duplicates) {
   Repository& repo = ctx.repo();
   Index index(repo, false, ctx.quiet);
   LinkTargets targets(index);
@@ -132,6 +147,11 @@ void run_check(Context& ctx) {
     std::cout << (f.where.empty() ? "" : f.where + ": ") << f.message << "\n";
     (f.conflict ? conflicts : invalid)++;
   }
+  size_t doubles = duplicates ? report_duplicates(index) : 0;
+  if (doubles && !invalid)
+    fail(Failure::Invalid, std::to_string(doubles) + " pair(s) of contacts look like duplicates" +
+                               (conflicts ? " and " + std::to_string(conflicts) + " conflict(s) remain" : ""),
+         "merge each pair with the command named above (the first stays), or leave them if they are different people");
   if (found.empty()) {
     ctx.say("crm: " + std::to_string(index.count(nullptr)) + " records, all valid");
     return;
@@ -146,7 +166,9 @@ void run_check(Context& ctx) {
 
 void register_check(CLI::App& app, Context& ctx) {
   auto* c = app.add_subcommand("check", "validate every file and link; list merge conflicts");
-  c->callback([&ctx] { run_check(ctx); });
+  auto duplicates = std::make_shared<bool>(false);
+  c->add_flag("--duplicates", *duplicates, "also list contacts that look like one person (same email, phone, or name at a company)");
+  c->callback([&ctx, duplicates] { run_check(ctx, *duplicates); });
 }
 
 }  // namespace crm

@@ -4,11 +4,17 @@
 // Hand-written: the format is small, and the parts that matter (CRLF, folding
 // at 75 octets without splitting a character, text escaping) are tested
 // against python3-icalendar and khal.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cmd/records.hpp"
+#include "interop/content_line.hpp"
+#include "interop/csv.hpp"
+#include "interop/json.hpp"
+#include "interop/vcard.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -17,39 +23,10 @@ namespace crm {
 
 namespace {
 
-// TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 3.3.11).
-std::string ics_text(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',') r += '\\', r += c;
-    else if (c == '\n') r += "\\n";
-    else if (c == '\r') continue;
-    else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') continue;
-    else r += c;
-  }
-  return r;
-}
-
-// A parameter value: quoted, without the characters a quoted value cannot hold.
-std::string ics_param(const std::string& s) {
-  std::string r;
-  for (char c : s)
-    if (c != '"' && static_cast<unsigned char>(c) >= 0x20) r += c;
-  return "\"" + r + "\"";
-}
-
-// Content lines end in CRLF and are folded at 75 octets, never inside a UTF-8 sequence (3.1).
-void line(std::ostream& out, const std::string& text) {
-  size_t pos = 0, limit = 75;
-  while (text.size() - pos > limit) {
-    size_t cut = pos + limit;
-    while (cut > pos && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    out << text.substr(pos, cut - pos) << "\r\n ";
-    pos = cut;
-    limit = 74;  // the leading space of a continuation line counts
-  }
-  out << text.substr(pos) << "\r\n";
-}
+// Short names for the shared content-line writers (lib/interop/content_line.hpp).
+void line(std::ostream& out, const std::string& text) { write_content_line(out, text); }
+std::string ics_text(const std::string& s) { return escape_text_value(s); }
+std::string ics_param(const std::string& s) { return quoted_param_value(s); }
 
 std::string utc_stamp(const std::string& iso) {
   DateTime t = when_moment(iso);
@@ -139,26 +116,119 @@ void write_meeting(std::ostream& out, const Index& index, const Entry& e) {
   line(out, "END:VEVENT");
 }
 
+// Records for QUERY (every readable record when empty), of `type` when given, in type then id order.
+std::vector<Entry> selected(Context& ctx, const Index& index, const std::string& query, const TypeSpec* type) {
+  std::vector<Entry> out;
+  if (query.empty()) {
+    out = index.all(type, true);
+  } else {
+    SearchOptions so;
+    so.type = type;
+    so.limit = 0;
+    so.by_title = true;
+    so.snippets = false;
+    SearchResult r = index.search(query, so);
+    for (const auto& n : r.notes) ctx.warn(n);
+    for (auto& h : r.hits) out.push_back(std::move(h.entry));
+  }
+  size_t broken = std::erase_if(out, [](const Entry& e) { return !e.error.empty() || !e.type; });
+  if (broken) ctx.warn(std::to_string(broken) + " file(s) could not be read and are not exported; run `crm check`");
+  auto rank = [](const TypeSpec* t) { return t - record_types().data(); };
+  std::sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
+    return rank(a.type) != rank(b.type) ? rank(a.type) < rank(b.type) : a.id < b.id;
+  });
+  return out;
+}
+
+void emit(const std::string& output, const std::string& text) {
+  if (output.empty() || output == "-") std::cout << text;
+  else write_file_atomic(output, text);
+}
+
+void run_json(Context& ctx, const std::string& query, const std::string& output) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  std::vector<Json> records;
+  for (const auto& e : selected(ctx, index, query, nullptr)) records.push_back(record_json(*e.type, e.id, e.data));
+  emit(output, write_json_records(records));
+  ctx.say("crm: exported " + std::to_string(records.size()) + " record(s)");
+}
+
+// vCards of the contacts QUERY selects: a stream on stdout or in FILE.vcf, else a folder of
+// <id>.vcf (what khard and vdirsyncer read). Files whose content is the same are not rewritten.
+void run_vcard(Context& ctx, const std::string& query, const std::string& output, const std::string& version) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  auto card = [&](const Entry& e) {
+    std::string company = e.data.contains("company") && e.data["company"].is_string()
+                              ? index.title_of(e.data["company"].get<std::string>())
+                              : std::string();
+    return write_vcard(e.id, e.data, company, version);
+  };
+  bool one_file = output.empty() || output == "-" || (output.size() > 4 && output.substr(output.size() - 4) == ".vcf");
+  if (one_file) {
+    std::string all;
+    for (const auto& e : contacts) all += card(e);
+    emit(output, all);
+    ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s)");
+    return;
+  }
+  std::filesystem::create_directories(output);
+  size_t written = 0;
+  for (const auto& e : contacts) {
+    std::string path = output + "/" + e.id + ".vcf", text = card(e);
+    try {
+      if (read_file(path, kMaxRecordBytes, path) == text) continue;
+    } catch (const Error&) {
+    }
+    write_file_atomic(path, text);
+    ++written;
+  }
+  ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s) to " + output + " (" + std::to_string(written) +
+          " file(s) written, the others unchanged)");
+}
+
+// Contacts as CSV in crm's own columns (crm import csv reads them back): lists joined with "; ",
+// labelled items as LABEL:value, the company by name. Written by the list renderer (RFC 4180, CRLF).
+void run_csv(Context& ctx, const std::string& query, const std::string& output) {
+  Index index(ctx.repo(), false, ctx.quiet);
+  Listing l;
+  l.headers = crm_csv_columns();
+  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  for (const auto& e : contacts) {
+    std::vector<std::string> row;
+    for (const auto& c : l.headers) {
+      if (c == "id") {
+        row.push_back(e.id);
+        continue;
+      }
+      const Json v = e.data.contains(c) ? e.data[c] : Json();
+      std::string cell;
+      if (c == "company" && v.is_string()) cell = index.title_of(v.get<std::string>());
+      else if (v.is_array())
+        for (const auto& item : v) {
+          std::string t = item_text(item);
+          if (item.is_object() && item.size() == 1) t = item.begin().key() + ":" + t;
+          cell += (cell.empty() ? "" : "; ") + t;
+        }
+      else if (v.is_string()) cell = v.get<std::string>();
+      else if (!v.is_null()) cell = v.dump();
+      row.push_back(cell);
+    }
+    l.rows.push_back(row);
+  }
+  std::ostringstream out;
+  render(out, Format::Csv, l, Style{});
+  emit(output, out.str());
+  ctx.say("crm: exported " + std::to_string(contacts.size()) + " contact(s)");
+}
+
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
   Index index(ctx.repo(), false, ctx.quiet);
   std::vector<Entry> tasks, notes;
   // Notes: only meetings are exported, so only they are read (a repository may hold 100,000 notes).
   auto collect = [&](const char* type, std::vector<Entry>& into) {
-    const TypeSpec* t = find_type(type);
     std::string q = query.empty() && std::string_view(type) == "note" ? "+kind:meeting" : query;
-    if (q.empty()) {
-      into = index.all(t, true);
-    } else {
-      SearchOptions so;
-      so.type = t;
-      so.limit = 0;
-      so.by_title = true;
-      so.snippets = false;
-      SearchResult r = index.search(q, so);
-      for (const auto& n : r.notes) ctx.warn(n);
-      for (auto& h : r.hits) into.push_back(std::move(h.entry));
-    }
-    std::erase_if(into, [](const Entry& e) { return !e.error.empty(); });
+    into = selected(ctx, index, q, find_type(type));
   };
   collect("task", tasks);
   collect("note", notes);
@@ -175,11 +245,7 @@ void run_ics(Context& ctx, const std::string& query, const std::string& output) 
     }
   for (const auto& t : tasks) write_task(out, index, t);
   line(out, "END:VCALENDAR");
-  if (output.empty() || output == "-") {
-    std::cout << out.str();
-  } else {
-    write_file_atomic(output, out.str());
-  }
+  emit(output, out.str());
   ctx.say("crm: exported " + std::to_string(tasks.size()) + " task(s) and " + std::to_string(events) + " meeting(s)");
 }
 
@@ -196,6 +262,25 @@ void register_export(CLI::App& app, Context& ctx) {
   ics->add_option("QUERY", a->query, "only tasks and meetings matching this query (the `crm search` language)");
   ics->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
   ics->callback([&ctx, a] { run_ics(ctx, a->query, a->output); });
+
+  auto* json = ex->add_subcommand("json", "records as one JSON array (crm import json restores them exactly)");
+  json->add_option("QUERY", a->query, "only records matching this query (the `crm search` language)");
+  json->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
+  json->callback([&ctx, a] { run_json(ctx, a->query, a->output); });
+
+  auto* csv = ex->add_subcommand("csv", "contacts as CSV in crm's columns (crm import csv reads them back)");
+  csv->add_option("QUERY", a->query, "only contacts matching this query (the `crm search` language)");
+  csv->add_option("-o,--output", a->output, "write to FILE (atomically) instead of stdout")->type_name("FILE");
+  csv->callback([&ctx, a] { run_csv(ctx, a->query, a->output); });
+
+  auto version = std::make_shared<std::string>("3.0");
+  auto* vcard = ex->add_subcommand("vcard", "contacts as vCards: a folder of <id>.vcf (khard, vdirsyncer) or one stream");
+  vcard->add_option("QUERY", a->query, "only contacts matching this query (the `crm search` language)");
+  vcard->add_option("-o,--output", a->output, "a folder (one <id>.vcf per contact) or FILE.vcf (all in one); default: stdout")
+      ->type_name("DIR|FILE");
+  vcard->add_option("--vcard-version", *version, "3.0 (RFC 2426, the default) or 4.0 (RFC 6350)")
+      ->check(CLI::IsMember({"3.0", "4.0"}));
+  vcard->callback([&ctx, a, version] { run_vcard(ctx, a->query, a->output, *version); });
 }
 
 }  // namespace crm

@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   register_export(app, ctx);
   register_report(app, ctx);
   register_sync(app, ctx);
+  register_import(app, ctx);
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;

@@ -88,16 +88,6 @@ void add_field_options(CLI::App* cmd, const TypeSpec& type, FieldArgs& a, bool f
       ->allow_extra_args(false);
 }
 
-// Items of a list are the same when their text is (addresses: their label).
-bool same_item(const Json& a, const Json& b) {
-  auto text = [](const Json& x) {
-    if (x.is_object() && x.contains("label") && x["label"].is_string()) return x["label"].get<std::string>();
-    if (x.is_object() && x.size() > 1) return x.dump();
-    return item_text(x);
-  };
-  return fold(text(a)) == fold(text(b));
-}
-
 std::string ref_id(const Index& index, const FieldSpec& f, const std::string& text) {
   return index.resolve(text, find_type(f.ref_type)).id;
 }
@@ -617,6 +607,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   rm->callback([&ctx, &type, rm_ref, force] { run_rm(ctx, type, *rm_ref, *force); });
 
   if (type.name == "task") register_task_done(group, ctx);
+  if (type.name == "contact") register_contact_merge(group, ctx);
   if (type.name == "deal") {
     struct MoveArgs {
       std::string ref, stage, at, reason;

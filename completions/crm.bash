@@ -35,14 +35,15 @@ _crm_campaign_names='name channel status start end budget currency contacts
     owner tags notes'
 
 # Commands with subcommands, and their subcommands.
-_crm_groups='contact company deal note task campaign export'
-_crm_contact_subs='add list show edit set rm'
+_crm_groups='contact company deal note task campaign export import'
+_crm_contact_subs='add list show edit set rm merge'
 _crm_company_subs='add list show edit set rm'
 _crm_deal_subs='add list show edit set rm move'
 _crm_note_subs='list show edit set rm'
 _crm_task_subs='add list show edit set rm done'
 _crm_campaign_subs='add list show edit set rm'
-_crm_export_subs='ics'
+_crm_export_subs='ics json vcard csv'
+_crm_import_subs='json vcard csv mail'
 
 # Values of date, period and choice options.
 _crm_dates='today tomorrow monday tuesday wednesday thursday friday saturday
@@ -66,7 +67,8 @@ _crm_takes_value() {
         --probability|--close|--lost-reason|--rm-*|--type|\
         --due|--every|--for|--deal|--campaign|--subject|--direction|--duration|\
         --outcome|--author|--commit-message|--priority|--channel|--status|\
-        --start|--end|--budget|--member|--days|-o|--output|--since|--until|--by)
+        --start|--end|--budget|--member|--days|-o|--output|--since|--until|--by|\
+        --preset|--map|--delimiter|--vcard-version)
             return 0 ;;
     esac
     return 1
@@ -252,6 +254,12 @@ _crm() {
             _crm_words '15m 30m 45m 1h 1h30m 2h'; return ;;
         --type)
             _crm_words "$_crm_record_types"; return ;;
+        --preset)
+            _crm_words 'google outlook hubspot crm'; return ;;
+        --vcard-version)
+            _crm_words '3.0 4.0'; return ;;
+        --delimiter)
+            _crm_words ', ; tab'; return ;;
         -o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
         --stage)
@@ -272,7 +280,7 @@ _crm() {
             _crm_words "$_crm_global_opts"
         else
             _crm_words 'init clone contact company deal note task campaign log
-                agenda report show edit history check reindex search export sync merge-file'
+                agenda report show edit history check reindex search export import sync merge-file'
         fi
         return
     fi
@@ -296,12 +304,18 @@ _crm() {
             'clone ')         opts='' ;;
             'sync ')          opts='--no-push' ;;
             'merge-file ')    opts='' ;;
-            'show '|'check '|'reindex ') opts='' ;;
+            'show '|'reindex ') opts='' ;;
+            'check ')         opts='--duplicates' ;;
             'search ')       opts='--type --limit --sort --reverse' ;;
             'log ')           opts=$_crm_log_opts ;;
             'agenda ')        opts='--days --owner' ;;
             'report ')        opts='--since --until --owner --by --currency --days --pareto --limit -o --output' ;;
-            'export ics')     opts='-o --output' ;;
+            'export ics'|'export json'|'export csv') opts='-o --output' ;;
+            'export vcard')   opts='-o --output --vcard-version' ;;
+            'import json'|'import vcard') opts='-n --dry-run -m --message' ;;
+            'import csv')     opts='--preset --map --delimiter -n --dry-run -m --message' ;;
+            'import mail')    opts='--since -n --dry-run -m --message' ;;
+            'contact merge')  opts='-m --message' ;;
             'edit ')          opts='-m --message' ;;
             'history ')       opts='--limit' ;;
             'contact add')    opts="$_crm_contact_fields -m --message" ;;
@@ -346,6 +360,10 @@ _crm() {
             fi ;;
         'task done')
             _crm_refs task:open ;;
+        'contact merge')
+            ((${#args[@]} < 2)) && _crm_refs contact ;;
+        'import '*)
+            COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
         'report ')
             ((${#args[@]} == 0)) && _crm_words "$_crm_reports" ;;
         'init ')

@@ -4,11 +4,11 @@
 
 # Options that take a value: the next word is not a command or argument.
 function __crm_takes_value
-    string match -qr -- '^(-C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|--at|--reason|--field|--name|--title|--department|--company|--reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|--lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|--domain|--industry|--employees|--parent|--contact|--stage|--amount|--probability|--close|--lost-reason|--rm-.*|--type|--due|--every|--for|--deal|--campaign|--subject|--direction|--duration|--outcome|--author|--commit-message|--priority|--channel|--status|--start|--end|--budget|--member|--days|-o|--output)$' -- $argv[1]
+    string match -qr -- '^(-C|--format|--color|-m|--message|--remote|--currency|--sort|--limit|--at|--reason|--field|--name|--title|--department|--company|--reports-to|--role|--add-role|--birthday|--email|--phone|--address|--website|--owner|--lifecycle|--source|--tag|--add-tag|--keep-in-touch|--notes|--domain|--industry|--employees|--parent|--contact|--stage|--amount|--probability|--close|--lost-reason|--rm-.*|--type|--due|--every|--for|--deal|--campaign|--subject|--direction|--duration|--outcome|--author|--commit-message|--priority|--channel|--status|--start|--end|--budget|--member|--days|-o|--output|--since|--preset|--map|--delimiter|--vcard-version)$' -- $argv[1]
 end
 
 # Commands that take a subcommand.
-set -g __crm_groups contact company deal note task campaign export
+set -g __crm_groups contact company deal note task campaign export import
 
 # The words of the command line before the cursor that are not options or
 # option values: command, subcommand, arguments.
@@ -222,9 +222,11 @@ complete -c crm -n __crm_no_command -a show -d 'Show any record, with the record
 complete -c crm -n __crm_no_command -a edit -d 'Edit any record in $EDITOR'
 complete -c crm -n __crm_no_command -a history -d 'The git history of a record, field by field'
 complete -c crm -n __crm_no_command -a check -d 'Validate every file and link; list conflicts'
+complete -c crm -n '__crm_using check' -l duplicates -d 'Also list contacts that look like one person'
 complete -c crm -n __crm_no_command -a reindex -d 'Rebuild the index from the files'
 complete -c crm -n __crm_no_command -a search -d 'Search every record (Lunr query language)'
-complete -c crm -n __crm_no_command -a export -d 'Write tasks and meetings out as iCalendar'
+complete -c crm -n __crm_no_command -a export -d 'Write records out as JSON, vCard, CSV or iCalendar'
+complete -c crm -n __crm_no_command -a import -d 'Read records from JSON, vCard, CSV or mail'
 complete -c crm -n __crm_no_command -a sync -d 'Commit hand edits, fetch, merge field by field, push'
 complete -c crm -n __crm_no_command -a merge-file -d "Git's merge driver for record files (git runs it)"
 complete -c crm -n '__fish_seen_subcommand_from search' -l type -xa 'contact company deal note task campaign' -d 'Only this type'
@@ -421,3 +423,29 @@ complete -c crm -n '__crm_using report' -s o -l output -r -d 'Write to FILE'
 # crm export ics
 complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a ics -d 'Tasks and meetings as one iCalendar file'
 complete -c crm -n '__crm_using export ics' -s o -l output -r -F -d 'Write to FILE instead of stdout'
+
+# crm export json|vcard|csv
+complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a json -d 'Records as one JSON array (crm import json restores them)'
+complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a vcard -d 'Contacts as vCards: a folder of <id>.vcf or one stream'
+complete -c crm -n '__crm_no_subcommand; and __crm_using export' -a csv -d "Contacts as CSV in crm's columns"
+complete -c crm -n '__crm_using export json; or __crm_using export csv' -s o -l output -r -F -d 'Write to FILE instead of stdout'
+complete -c crm -n '__crm_using export vcard' -s o -l output -r -F -d 'A folder (one <id>.vcf each) or FILE.vcf'
+complete -c crm -n '__crm_using export vcard' -l vcard-version -x -a '3.0 4.0' -d 'vCard version'
+
+# crm import json|vcard|csv|mail
+complete -c crm -n '__crm_no_subcommand; and __crm_using import' -a json -d 'Records from a crm export json file'
+complete -c crm -n '__crm_no_subcommand; and __crm_using import' -a vcard -d 'Contacts from vCard files or folders'
+complete -c crm -n '__crm_no_subcommand; and __crm_using import' -a csv -d 'Contacts from CSV (Google, Outlook, HubSpot, crm columns)'
+complete -c crm -n '__crm_no_subcommand; and __crm_using import' -a mail -d 'Mail from and to contacts as email notes'
+complete -c crm -n '__crm_using import; and not __crm_no_subcommand' -s n -l dry-run -d 'Print what would happen; change nothing'
+complete -c crm -n '__crm_using import; and not __crm_no_subcommand' -s m -l message -x -d 'Commit message'
+complete -c crm -n '__crm_using import; and not __crm_no_subcommand' -F
+complete -c crm -n '__crm_using import csv' -l preset -x -a 'google outlook hubspot crm' -d 'The columns of an export'
+complete -c crm -n '__crm_using import csv' -l map -x -d "'Header=field,...'"
+complete -c crm -n '__crm_using import csv' -l delimiter -x -a ', ; tab' -d 'Field separator'
+complete -c crm -n '__crm_using import mail' -l since -x -a 'today -7d -30d -3m -1y' -d 'Only mail from this day on'
+
+# crm contact merge KEEP OTHER
+complete -c crm -n '__crm_no_subcommand; and __crm_using contact' -a merge -d 'Merge two records of one person'
+complete -c crm -n '__crm_using contact merge' -a '(__crm_refs contact)'
+complete -c crm -n '__crm_using contact merge' -s m -l message -x -d 'Commit message'

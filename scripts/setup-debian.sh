@@ -3,8 +3,8 @@
 # Idempotent and non-interactive: packages already present are skipped.
 set -eu
 BUILD="cmake g++ make pkg-config git libcli11-dev libyaml-cpp-dev libgit2-dev libxapian-dev \
-nlohmann-json3-dev libutf8proc-dev libssl-dev libkainjow-mustache-dev scdoc"
-TEST="catch2 jq python3 python3-yaml python3-icalendar khal strace man-db bsdextrautils util-linux xapian-tools nodejs npm chromium"
+nlohmann-json3-dev libutf8proc-dev libssl-dev libkainjow-mustache-dev libgmime-3.0-dev scdoc"
+TEST="catch2 jq python3 python3-yaml python3-icalendar khal strace man-db bsdextrautils util-linux xapian-tools nodejs npm chromium khard python3-vobject"
 BENCH="hyperfine ripgrep time"
 want="$BUILD"
 TEST="$TEST zsh fish"  # to check the completion scripts' syntax

@@ -474,6 +474,15 @@ Json field_value(const FieldSpec& f, const Config& config, const std::string& ra
   return v;
 }
 
+bool same_item(const Json& a, const Json& b) {
+  auto text = [](const Json& x) {
+    if (x.is_object() && x.contains("label") && x["label"].is_string()) return x["label"].get<std::string>();
+    if (x.is_object() && x.size() > 1) return x.dump();
+    return item_text(x);
+  };
+  return fold(text(a)) == fold(text(b));
+}
+
 std::vector<std::string> linked_ids(const TypeSpec& type, const Json& data) {
   std::vector<std::string> out;
   for (const auto& f : type.fields) {

@@ -53,6 +53,9 @@ bool valid_domain(std::string_view s);
 // The text of a labelled item: "ana@x" or {"work": "ana@x"} -> "ana@x".
 std::string item_text(const Json& item);
 
+// Items of a list are the same when their text is (addresses: their label), folded.
+bool same_item(const Json& a, const Json& b);
+
 // All ids this record links to (company, contacts, reports_to, parent...).
 std::vector<std::string> linked_ids(const TypeSpec& type, const Json& data);
 

@@ -51,6 +51,19 @@ std::vector<std::string> words(std::string_view s) {
   return out;
 }
 
+std::string latin1_to_utf8(std::string_view s) {
+  std::string r;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      r += static_cast<char>(c);
+    } else {
+      r += static_cast<char>(0xC0 | (c >> 6));
+      r += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return r;
+}
+
 bool valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t len = static_cast<utf8proc_ssize_t>(s.size()), i = 0;

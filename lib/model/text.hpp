@@ -11,6 +11,8 @@ std::string fold(std::string_view s);
 // Words of folded text: runs of letters and digits ("Acme Iberia S.L." -> acme, iberia, s, l).
 std::vector<std::string> words(std::string_view s);
 bool valid_utf8(std::string_view s);
+// ISO-8859-1 (and Windows-1252 read as it) to UTF-8: what old vCards and mail headers without a charset hold.
+std::string latin1_to_utf8(std::string_view s);
 // Columns the text takes in a terminal.
 size_t display_width(std::string_view s);
 // Cut to at most `width` columns, ending with an ellipsis when cut.

@@ -154,11 +154,8 @@ RecordFile Repository::load(const TypeSpec& type, const std::string& id) const {
 namespace {
 enum class Durable { Yes, No };
 
-void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
-  std::string dir = path.substr(0, path.rfind('/'));
-  mkdirs(dir);
-  std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
-                    std::to_string(::getpid());
+// `content` in the file `tmp` (created or truncated), flushed to disk when durable.
+void write_temp(const std::string& tmp, const std::string& content, Durable durable) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
   size_t done = 0;
@@ -169,14 +166,22 @@ void write_file(const std::string& path, const std::string& content, const std::
       int e = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(e));
+      fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(e));
     }
     done += static_cast<size_t>(n);
   }
   if ((durable == Durable::Yes && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
-    fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(errno));
+    fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
   }
+}
+
+void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
+  std::string dir = path.substr(0, path.rfind('/'));
+  mkdirs(dir);
+  std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
+                    std::to_string(::getpid());
+  write_temp(tmp, content, durable);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
@@ -191,6 +196,9 @@ void write_file(const std::string& path, const std::string& content, const std::
   }
 }
 
+// A file's content at `tmp`, not flushed: the caller syncs and renames (write_atomic_many).
+void replace_file_at(const std::string& tmp, const std::string& content) { write_temp(tmp, content, Durable::No); }
+
 }  // namespace
 
 void write_file_atomic(const std::string& path, const std::string& content, const std::string& temp_dir) {
@@ -199,17 +207,47 @@ void write_file_atomic(const std::string& path, const std::string& content, cons
 
 void replace_file(const std::string& path, const std::string& content) { write_file(path, content, {}, Durable::No); }
 
-void Repository::write_atomic(const std::string& relative, const std::string& content, bool flush) const {
+void Repository::write_atomic(const std::string& relative, const std::string& content) const {
   std::string temp = state_dir() + "/tmp";
   if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
-  write_file(absolute(relative), content, temp, flush ? Durable::Yes : Durable::No);
+  write_file_atomic(absolute(relative), content, temp);
 }
 
-void Repository::flush_all() const {
-  int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::syncfs(fd);
-  ::close(fd);
+void Repository::write_atomic_many(const std::vector<std::pair<std::string, std::string>>& files) const {
+  std::string temp = state_dir() + "/tmp";
+  if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
+  std::vector<std::string> temps;
+  auto sync_all = [&] {
+    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::syncfs(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      for (const auto& t : temps) ::unlink(t.c_str());
+      fail(Failure::Runtime, std::string("cannot flush the written files to disk: ") + std::strerror(errno));
+    }
+    ::close(fd);
+  };
+  // 1. every file's content in a temp file (.git/crm/tmp, named after the file: ids are unique)
+  for (const auto& [relative, content] : files) {
+    std::string name = relative.substr(relative.rfind('/') + 1);
+    std::string tmp = (temp.empty() ? absolute(relative.substr(0, relative.rfind('/'))) : temp) + "/." + name + ".tmp" +
+                      std::to_string(::getpid());
+    if (temp.empty()) mkdirs(absolute(relative.substr(0, relative.rfind('/'))));
+    temps.push_back(tmp);
+    replace_file_at(tmp, content);
+  }
+  sync_all();
+  // 2. renamed into place, then the renames flushed
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string path = absolute(files[i].first);
+    mkdirs(path.substr(0, path.rfind('/')));
+    if (::rename(temps[i].c_str(), path.c_str()) != 0) {
+      int e = errno;
+      ::unlink(temps[i].c_str());
+      if (e == EXDEV) write_atomic(files[i].first, files[i].second);  // .git on another file system
+      else fail(Failure::Runtime, "cannot write " + files[i].first + ": " + std::strerror(e));
+    }
+  }
+  sync_all();
 }
 
 void Repository::remove_stale_temp_files() const {

@@ -58,10 +58,11 @@ class Repository {
   std::string read(const std::string& relative) const;
 
   // Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file.
-  // `flush` false: atomic but left to the kernel to write out (for many files at once: call
-  // flush_all() after the last one instead of two fsyncs per file).
-  void write_atomic(const std::string& relative, const std::string& content, bool flush = true) const;
-  void flush_all() const;  // syncfs(2) of the repository's file system
+  void write_atomic(const std::string& relative, const std::string& content) const;
+  // Many files with the same guarantee (each is old or new after a crash) for two flushes in all instead
+  // of two per file: every temp file is written, the file system synced once, then every file renamed
+  // into place and the file system synced again. For imports of thousands of records.
+  void write_atomic_many(const std::vector<std::pair<std::string, std::string>>& files) const;
   void remove(const std::string& relative) const;
   // Temp files of writes that were killed (call with the write lock held).
   void remove_stale_temp_files() const;

@@ -134,9 +134,18 @@ std::string Transaction::commit(const std::string& message) {
   // Not flushed: it is for a writer killed before its commit (the next command commits
   // its files). After a power cut the files alone are enough: they show as hand edits.
   replace_file(journal_, journal);
-  for (const auto& c : changes_) {
-    if (c.content) repo_.write_atomic(c.path, *c.content);
-    else repo_.remove(c.path);
+  if (changes_.size() > 16) {  // an import: two flushes in all rather than two per file
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& c : changes_)
+      if (c.content) files.emplace_back(c.path, *c.content);
+    repo_.write_atomic_many(files);
+    for (const auto& c : changes_)
+      if (!c.content) repo_.remove(c.path);
+  } else {
+    for (const auto& c : changes_) {
+      if (c.content) repo_.write_atomic(c.path, *c.content);
+      else repo_.remove(c.path);
+    }
   }
   std::string id;
   Git git(repo_.root());
@@ -174,14 +183,15 @@ void Transaction::move_head(Git& git, const std::string& commit, const std::vect
   std::remove(checkout_journal_.c_str());
 }
 
-// Files written into the work tree (flushed once at the end); git's index and crm's follow.
+// Files written into the work tree (flushed twice in all, not per file); git's index and crm's follow.
 void Transaction::checkout(Git& git, const std::vector<Change>& changes) {
   if (changes.empty()) return;
+  std::vector<std::pair<std::string, std::string>> files;
   for (const auto& c : changes) {
-    if (c.content) repo_.write_atomic(c.path, *c.content, false);
+    if (c.content) files.emplace_back(c.path, *c.content);
     else repo_.remove(c.path);
   }
-  repo_.flush_all();
+  repo_.write_atomic_many(files);
   git.refresh_index(changes);
   index_changes(changes);
 }
