@@ -90,6 +90,14 @@ void run_import(Context& ctx, const std::string& format, const std::vector<std::
   std::stable_sort(messages.begin(), messages.end(),
                    [](const Rejected& a, const Rejected& b) { return input_order(a.where) < input_order(b.where); });
   for (const auto& m : messages) std::cerr << "crm: " << m.where << ": " << m.message << "\n";
+  // Links to records neither in the repository nor in the import (a partial JSON export): kept, and named.
+  size_t dangling = 0;
+  for (const auto& r : plan.writes())
+    for (const auto& id : linked_ids(*r.type, r.data))
+      if (!plan.states.count(id) && !tx.index().get(id) && dangling++ < 5)
+        ctx.warn(std::string(r.type->name) + " " + short_id(r.id) + " (" + r.title() + ") links to " + id +
+                 ", which is neither in the repository nor in the import; `crm check` will list it");
+  if (dangling > 5) ctx.warn(std::to_string(dangling - 5) + " more link(s) to records that do not exist");
   size_t added = plan.count(Action::Add), updated = plan.count(Action::Update), unchanged = plan.count(Action::Unchanged);
   std::string counts = std::to_string(added) + " added, " + std::to_string(updated) + " updated";
   std::string summary = counts + ", " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " not imported";
