@@ -68,7 +68,11 @@ void print_plan(const Plan& plan) {
 // Plans `batch` against the repository and writes it (one commit), or prints the plan with --dry-run.
 void run_import(Context& ctx, const std::string& format, const std::vector<std::string>& files, Batch batch, bool dry_run) {
   Repository& repo = ctx.repo();
-  for (const auto& n : batch.notes) ctx.say("crm: " + n);
+  // What was left out on purpose (photos, invalid phone numbers...): the first ones, then a count.
+  constexpr size_t kShownNotes = 20;
+  for (size_t i = 0; i < batch.notes.size() && i < kShownNotes; ++i) ctx.say("crm: " + batch.notes[i]);
+  if (batch.notes.size() > kShownNotes)
+    ctx.say("crm: ... and " + std::to_string(batch.notes.size() - kShownNotes) + " more such note(s)");
   Transaction tx(repo);
   Progress progress("importing", ctx.quiet);
   Plan plan = ImportPlanner(repo, tx.index()).plan(batch, [&](size_t done, size_t total) { progress.update(done, total); });
