@@ -1,9 +1,14 @@
-// crm export ics [QUERY]: tasks as VTODO and meetings as VEVENT, in one
-// iCalendar file (RFC 5545). UIDs are the record ids, so a calendar that
-// subscribes to the export updates events instead of duplicating them.
-// Hand-written: the format is small, and the parts that matter (CRLF, folding
-// at 75 octets without splitting a character, text escaping) are tested
-// against python3-icalendar and khal.
+// crm export json|vcard|csv|ics [QUERY]: records written out for other
+// programs; the repository is not changed.
+//   json   every record as one array, a backup crm import json restores exactly
+//   vcard  contacts as vCards (lib/interop/vcard.cpp): a folder of <id>.vcf or one stream
+//   csv    contacts in crm's columns (crm import csv reads them back)
+//   ics    tasks as VTODO and meetings as VEVENT, in one iCalendar file (RFC
+//          5545). UIDs are the record ids, so a calendar that subscribes to the
+//          export updates events instead of duplicating them. Hand-written: the
+//          format is small, and the parts that matter (CRLF, folding at 75 octets
+//          without splitting a character, text escaping; lib/interop/content_line)
+//          are tested against python3-icalendar and khal.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>

@@ -68,7 +68,11 @@ void print_plan(const Plan& plan) {
 // Plans `batch` against the repository and writes it (one commit), or prints the plan with --dry-run.
 void run_import(Context& ctx, const std::string& format, const std::vector<std::string>& files, Batch batch, bool dry_run) {
   Repository& repo = ctx.repo();
-  for (const auto& n : batch.notes) ctx.say("crm: " + n);
+  // What was left out on purpose (photos, invalid phone numbers...): the first ones, then a count.
+  constexpr size_t kShownNotes = 20;
+  for (size_t i = 0; i < batch.notes.size() && i < kShownNotes; ++i) ctx.say("crm: " + batch.notes[i]);
+  if (batch.notes.size() > kShownNotes)
+    ctx.say("crm: ... and " + std::to_string(batch.notes.size() - kShownNotes) + " more such note(s)");
   Transaction tx(repo);
   Progress progress("importing", ctx.quiet);
   Plan plan = ImportPlanner(repo, tx.index()).plan(batch, [&](size_t done, size_t total) { progress.update(done, total); });
@@ -90,6 +94,14 @@ void run_import(Context& ctx, const std::string& format, const std::vector<std::
   std::stable_sort(messages.begin(), messages.end(),
                    [](const Rejected& a, const Rejected& b) { return input_order(a.where) < input_order(b.where); });
   for (const auto& m : messages) std::cerr << "crm: " << m.where << ": " << m.message << "\n";
+  // Links to records neither in the repository nor in the import (a partial JSON export): kept, and named.
+  size_t dangling = 0;
+  for (const auto& r : plan.writes())
+    for (const auto& id : linked_ids(*r.type, r.data))
+      if (!plan.states.count(id) && !tx.index().get(id) && dangling++ < 5)
+        ctx.warn(std::string(r.type->name) + " " + short_id(r.id) + " (" + r.title() + ") links to " + id +
+                 ", which is neither in the repository nor in the import; `crm check` will list it");
+  if (dangling > 5) ctx.warn(std::to_string(dangling - 5) + " more link(s) to records that do not exist");
   size_t added = plan.count(Action::Add), updated = plan.count(Action::Update), unchanged = plan.count(Action::Unchanged);
   std::string counts = std::to_string(added) + " added, " + std::to_string(updated) + " updated";
   std::string summary = counts + ", " + std::to_string(unchanged) + " unchanged, " + std::to_string(rejected) + " not imported";

@@ -1,7 +1,7 @@
-// crm contact merge KEEP OTHER: one person recorded twice becomes one record.
+// crm contact|company merge KEEP OTHER: one person (or company) recorded twice becomes one record.
 // KEEP stays; OTHER's lists join it, its missing fields fill in, different
 // single values are listed and kept under conflicts:, every link to OTHER
-// (notes, deals, tasks, campaigns, other contacts' reports_to) points to KEEP,
+// (notes, deals, tasks, campaigns, other contacts' reports_to, contacts' company, a parent) points to KEEP,
 // and OTHER's file goes: all in one commit.
 #include <iostream>
 
@@ -13,37 +13,40 @@ namespace crm {
 
 namespace {
 
-void run_merge(Context& ctx, const std::string& keep_ref, const std::string& other_ref) {
+void run_merge(Context& ctx, const TypeSpec& type, const std::string& keep_ref, const std::string& other_ref) {
   Repository& repo = ctx.repo();
-  const TypeSpec& type = type_spec("contact");
+  const std::string tn(type.name);
   Transaction tx(repo);
   Entry keep = tx.index().resolve(keep_ref, &type);
   Entry other = tx.index().resolve(other_ref, &type);
   if (keep.id == other.id)
-    fail(Failure::Usage, "'" + keep_ref + "' and '" + other_ref + "' are the same contact (" + short_id(keep.id) + ")",
-         "name two different contacts: crm contact merge KEEP OTHER");
+    fail(Failure::Usage, "'" + keep_ref + "' and '" + other_ref + "' are the same " + tn + " (" + short_id(keep.id) + ")",
+         "name two different " + std::string(type.folder) + ": crm " + tn + " merge KEEP OTHER");
   RecordFile kf = load_valid_entry(repo, keep);
   RecordFile of = load_valid_entry(repo, other);
-  ContactMerge m = merge_contact_fields(type, kf.record.data, of.record.data);
+  RecordMerge m = merge_record_fields(type, kf.record.data, of.record.data);
   Record kept = kf.record;
   kept.data = m.data;
-  if (kept.data.value("reports_to", Json()) == other.id) kept.data.erase("reports_to");
+  // A link from one to the other would now point to itself.
+  for (const char* self : {"reports_to", "parent"})
+    if (kept.data.value(self, Json()) == other.id) kept.data.erase(self);
   std::vector<Record> touched;
   for (const auto& l : tx.index().linking_to(other.id)) {
     if (l.id == keep.id) continue;
     Record r = load_entry(repo, l).record;
     if (!repoint_links(*r.type, r.data, other.id, keep.id)) continue;
-    if (r.type == &type && r.data.value("reports_to", Json()) == r.id) r.data.erase("reports_to");
+    for (const char* self : {"reports_to", "parent"})
+      if (r.type == &type && r.data.value(self, Json()) == r.id) r.data.erase(self);
     tx.put(r);
     touched.push_back(r);
   }
   tx.put(kept);
   tx.remove(type, other.id);
-  tx.commit(ctx.message.empty() ? "contact: merge " + other.title() + " into " + kept.title() +
+  tx.commit(ctx.message.empty() ? tn + ": merge " + other.title() + " into " + kept.title() +
                                       (touched.empty() ? "" : " and relink " + std::to_string(touched.size()) + " record(s)")
                                 : ctx.message);
   for (const auto& d : m.disagreements)
-    ctx.say("crm: " + d + " (kept under conflicts:; `crm contact set " + short_id(keep.id) + " FIELD=VALUE` resolves it)");
+    ctx.say("crm: " + d + " (kept under conflicts:; `crm " + tn + " set " + short_id(keep.id) + " FIELD=VALUE` resolves it)");
   ctx.say("crm: merged " + other.title() + " (" + short_id(other.id) + ") into " + kept.title() + " (" + short_id(keep.id) +
           "); " + std::to_string(touched.size()) + " linked record(s) now point to it");
   std::vector<Record> affected{kept, Record{&type, other.id, of.record.data}};
@@ -53,13 +56,15 @@ void run_merge(Context& ctx, const std::string& keep_ref, const std::string& oth
 
 }  // namespace
 
-void register_contact_merge(CLI::App* group, Context& ctx) {
+void register_record_merge(CLI::App* group, Context& ctx, const TypeSpec& type) {
   auto refs = std::make_shared<std::pair<std::string, std::string>>();
-  auto* merge = group->add_subcommand("merge", "merge two records of one person: KEEP stays, OTHER joins it and goes");
-  merge->add_option("KEEP", refs->first, "the contact that stays (id, id prefix, email or name)")->required();
+  const std::string tn(type.name);
+  auto* merge = group->add_subcommand("merge", "merge two records of one " + std::string(tn == "contact" ? "person" : tn) +
+                                                   ": KEEP stays, OTHER joins it and goes");
+  merge->add_option("KEEP", refs->first, "the " + tn + " that stays (id, id prefix, email or name)")->required();
   merge->add_option("OTHER", refs->second, "the duplicate merged into it and removed")->required();
   merge->add_option("-m,--message", ctx.message, "commit message");
-  merge->callback([&ctx, refs] { run_merge(ctx, refs->first, refs->second); });
+  merge->callback([&ctx, &type, refs] { run_merge(ctx, type, refs->first, refs->second); });
 }
 
 }  // namespace crm

@@ -607,7 +607,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   rm->callback([&ctx, &type, rm_ref, force] { run_rm(ctx, type, *rm_ref, *force); });
 
   if (type.name == "task") register_task_done(group, ctx);
-  if (type.name == "contact") register_contact_merge(group, ctx);
+  if (type.name == "contact" || type.name == "company") register_record_merge(group, ctx, type);
   if (type.name == "deal") {
     struct MoveArgs {
       std::string ref, stage, at, reason;

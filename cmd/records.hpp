@@ -26,7 +26,7 @@ void print_changed(Context& ctx, const std::vector<Record>& records);
 std::string joined_names(const std::vector<std::string>& names);
 // `crm task done` (cmd/task.cpp), added to the task group.
 void register_task_done(CLI::App* group, Context& ctx);
-// `crm contact merge` (cmd/merge.cpp), added to the contact group.
-void register_contact_merge(CLI::App* group, Context& ctx);
+// `crm contact merge`, `crm company merge` (cmd/merge.cpp), added to their groups.
+void register_record_merge(CLI::App* group, Context& ctx, const TypeSpec& type);
 
 }  // namespace crm

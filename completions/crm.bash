@@ -37,7 +37,7 @@ _crm_campaign_names='name channel status start end budget currency contacts
 # Commands with subcommands, and their subcommands.
 _crm_groups='contact company deal note task campaign export import'
 _crm_contact_subs='add list show edit set rm merge'
-_crm_company_subs='add list show edit set rm'
+_crm_company_subs='add list show edit set rm merge'
 _crm_deal_subs='add list show edit set rm move'
 _crm_note_subs='list show edit set rm'
 _crm_task_subs='add list show edit set rm done'
@@ -315,7 +315,7 @@ _crm() {
             'import json'|'import vcard') opts='-n --dry-run -m --message' ;;
             'import csv')     opts='--preset --map --delimiter -n --dry-run -m --message' ;;
             'import mail')    opts='--since -n --dry-run -m --message' ;;
-            'contact merge')  opts='-m --message' ;;
+            'contact merge'|'company merge') opts='-m --message' ;;
             'edit ')          opts='-m --message' ;;
             'history ')       opts='--limit' ;;
             'contact add')    opts="$_crm_contact_fields -m --message" ;;
@@ -360,8 +360,8 @@ _crm() {
             fi ;;
         'task done')
             _crm_refs task:open ;;
-        'contact merge')
-            ((${#args[@]} < 2)) && _crm_refs contact ;;
+        'contact merge'|'company merge')
+            ((${#args[@]} < 2)) && _crm_refs "$cmd" ;;
         'import '*)
             COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
         'report ')

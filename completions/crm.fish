@@ -445,7 +445,9 @@ complete -c crm -n '__crm_using import csv' -l map -x -d "'Header=field,...'"
 complete -c crm -n '__crm_using import csv' -l delimiter -x -a ', ; tab' -d 'Field separator'
 complete -c crm -n '__crm_using import mail' -l since -x -a 'today -7d -30d -3m -1y' -d 'Only mail from this day on'
 
-# crm contact merge KEEP OTHER
+# crm contact|company merge KEEP OTHER
 complete -c crm -n '__crm_no_subcommand; and __crm_using contact' -a merge -d 'Merge two records of one person'
+complete -c crm -n '__crm_no_subcommand; and __crm_using company' -a merge -d 'Merge two records of one company'
 complete -c crm -n '__crm_using contact merge' -a '(__crm_refs contact)'
-complete -c crm -n '__crm_using contact merge' -s m -l message -x -d 'Commit message'
+complete -c crm -n '__crm_using company merge' -a '(__crm_refs company)'
+complete -c crm -n '__crm_using contact merge; or __crm_using company merge' -s m -l message -x -d 'Commit message'

@@ -91,8 +91,8 @@ std::vector<DuplicatePair> find_duplicate_contacts(const std::vector<Entry>& con
   return out;
 }
 
-ContactMerge merge_contact_fields(const TypeSpec& type, const Json& kept, const Json& other) {
-  ContactMerge m;
+RecordMerge merge_record_fields(const TypeSpec& type, const Json& kept, const Json& other) {
+  RecordMerge m;
   m.data = kept;
   Json& d = m.data;
   // Collected apart and added last: inserting into `d` while holding references into it would move them.

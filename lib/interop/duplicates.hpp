@@ -1,4 +1,4 @@
-// Contacts that are probably the same person, and merging two of them.
+// Contacts that are probably the same person, and merging two records of one person or company.
 //
 // Two contacts are duplicates when they share an email (compared lowercase),
 // a phone number (compared by its digits, E.164-style: a leading 00 is the
@@ -23,14 +23,15 @@ std::vector<DuplicatePair> find_duplicate_contacts(const std::vector<Entry>& con
 // Digits of a phone number as compared for duplicates.
 std::string phone_key(const std::string& phone);
 
-struct ContactMerge {
+struct RecordMerge {
   Json data;                                // the kept record's fields after the merge
   std::vector<std::string> disagreements;   // "title: kept 'CTO', the other had 'VP'" (kept under conflicts:)
 };
 
-// `other` merged into `kept`: lists unioned, missing fields taken, texts joined, the earlier
-// `created` kept, different single values left in `kept` with the other's under conflicts:.
-ContactMerge merge_contact_fields(const TypeSpec& type, const Json& kept, const Json& other);
+// `other` merged into `kept` (two contacts, or two companies): lists unioned, missing fields taken,
+// texts joined, the earlier `created` kept, different single values left in `kept` with the other's
+// under conflicts:.
+RecordMerge merge_record_fields(const TypeSpec& type, const Json& kept, const Json& other);
 
 // `data` (a record of `type`) with links to `from` pointing to `to`; false when it had none.
 bool repoint_links(const TypeSpec& type, Json& data, const std::string& from, const std::string& to);

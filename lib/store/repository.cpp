@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstring>
 #include <cstdlib>
+#include <set>
 
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -237,9 +238,10 @@ void Repository::write_atomic_many(const std::vector<std::pair<std::string, std:
   }
   sync_all();
   // 2. renamed into place, then the renames flushed
+  std::set<std::string> folders;  // made once each
   for (size_t i = 0; i < files.size(); ++i) {
     std::string path = absolute(files[i].first);
-    mkdirs(path.substr(0, path.rfind('/')));
+    if (std::string folder = path.substr(0, path.rfind('/')); folders.insert(folder).second) mkdirs(folder);
     if (::rename(temps[i].c_str(), path.c_str()) != 0) {
       int e = errno;
       ::unlink(temps[i].c_str());

@@ -162,6 +162,16 @@ expect_rc 0
 expect_out_is_id
 expect_subject "import: json stdin (1 added, 0 updated)"
 
+test_case "links to records that are not there are kept and named"
+printf '[{"type": "contact", "name": "Orphan", "company": "zzzzzzzzzz"}]\n' >"$WORK/orphan.json"
+run crm import json "$WORK/orphan.json"
+expect_rc 0
+expect_out_is_id
+expect_err_has "links to zzzzzzzzzz, which is neither in the repository nor in the import"
+run crm check
+expect_rc 4
+expect_out_has "company: links to zzzzzzzzzz, which does not exist"
+
 test_case "missing file: not found, nothing changed"
 expect_refused 3 "nope.json: no such file" crm import json "$WORK/nope.json"
 

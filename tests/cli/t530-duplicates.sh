@@ -85,6 +85,23 @@ test_case "merge refuses the same contact twice and unknown ones, changing nothi
 expect_refused 2 "are the same contact" crm contact merge "$ana" "Ana García"
 expect_refused 3 "" crm contact merge "$ana" nobody-at-all
 
+test_case "company merge: contacts, deals and subsidiaries re-pointed, one commit"
+acme2=$(crm company add "ACME Iberia S.L." --domain acme.example --industry Retail --parent "$globex")
+sub=$(crm company add "Acme Canarias" --parent "$acme2")
+crm contact set "$marta" company="$acme2" >/dev/null
+base=$(head_sha)
+run crm company merge "$acme" "$acme2"
+expect_rc 0
+expect_commits_since "$base" 1
+expect_subject "company: merge ACME Iberia S.L. into Acme Iberia and relink 2 record(s)"
+expect_no_file "$(rec_path company "$acme2")"
+expect_eq "$(yget "$(rec_path company "$acme")" '.domains | join(",")')" "acme.example"
+expect_eq "$(yget "$(rec_path company "$acme")" .industry)" "Retail"
+expect_eq "$(yget "$(rec_path company "$sub")" .parent)" "$acme"
+expect_eq "$(yget "$(rec_path contact "$marta")" .company)" "$acme"
+expect_eq "$(git grep -c "$acme2" -- '*.yaml' | wc -l | tr -d ' ')" 0
+expect_clean
+
 test_case "an import whose email matches an existing contact merges into it"
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1234\r\nFN:Ana G.\r\nEMAIL;TYPE=HOME:Ana@Acme.example\r\nTEL;TYPE=CELL:+34 699 999 999\r\nEND:VCARD\r\n' >"$WORK/ana.vcf"
 run crm import vcard "$WORK/ana.vcf"
