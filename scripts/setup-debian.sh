@@ -7,7 +7,7 @@ nlohmann-json3-dev libutf8proc-dev libssl-dev libkainjow-mustache-dev libgmime-3
 TEST="catch2 jq python3 python3-yaml python3-icalendar khal strace man-db bsdextrautils util-linux xapian-tools nodejs npm chromium khard python3-vobject"
 BENCH="hyperfine ripgrep time"
 want="$BUILD"
-TEST="$TEST zsh fish"  # to check the completion scripts' syntax
+TEST="$TEST zsh fish procps"  # completion syntax checks; pgrep in t620
 case "${1:-}" in
   --test) want="$BUILD $TEST" ;;
   --bench) want="$BUILD $TEST $BENCH" ;;
