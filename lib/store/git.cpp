@@ -175,9 +175,10 @@ std::string Git::head() const {
 }
 
 void Git::add_remote(const std::string& name, const std::string& url) {
-  git_remote* remote = nullptr;
-  check(git_remote_create(&remote, repo_, name.c_str(), url.c_str()), "cannot add remote " + name);
-  git_remote_free(remote);
+  // What `git remote add` writes. (libgit2 1.5's git_remote_create leaks pcre2 match data.)
+  if (!config("remote." + name + ".url").empty()) fail(Failure::Usage, "a remote named " + name + " exists already");
+  set_config("remote." + name + ".url", url);
+  set_config("remote." + name + ".fetch", "+refs/heads/*:refs/remotes/" + name + "/*");
 }
 
 std::string Git::commit(const std::vector<Change>& changes, const std::string& message) {
