@@ -176,6 +176,20 @@ struct Index::State {
   // documents while this one adds them to the index and commits in batches. Parsing and
   // building documents was about 40% of the work, Xapian's inverter and writes the rest.
   size_t build(const std::vector<std::string>& folders, const std::function<void(size_t)>& progress) {
+    return build_from(
+        [&](const std::function<void(const FileStamp&)>& emit) {
+          for (const auto& f : folders) {
+            size_t slash = f.find('/');
+            const TypeSpec* type = find_type(f.substr(0, slash));
+            if (type) repo.scan_folder(*type, f.substr(slash + 1), emit);
+          }
+        },
+        progress);
+  }
+
+  // The same pipeline over any files: `files` calls its argument once per file, on the reader thread.
+  size_t build_from(const std::function<void(const std::function<void(const FileStamp&)>&)>& files,
+                    const std::function<void(size_t)>& progress) {
     struct Item {
       std::string id_term;
       Xapian::Document doc;
@@ -189,19 +203,14 @@ struct Index::State {
     constexpr size_t kQueued = 512;  // documents waiting, at most: memory stays flat
     std::thread reader([&] {
       try {
-        for (const auto& f : folders) {
-          size_t slash = f.find('/');
-          const TypeSpec* type = find_type(f.substr(0, slash));
-          if (!type) continue;
-          repo.scan_folder(*type, f.substr(slash + 1), [&](const FileStamp& fs) {
-            Item item{term(kId, fs.id), document(fs)};
-            std::unique_lock<std::mutex> lock(m);
-            changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
-            if (stop) throw Stopped{};  // the writer failed: give up quietly
-            queue.push_back(std::move(item));
-            changed.notify_all();
-          });
-        }
+        files([&](const FileStamp& fs) {
+          Item item{term(kId, fs.id), document(fs)};
+          std::unique_lock<std::mutex> lock(m);
+          changed.wait(lock, [&] { return queue.size() < kQueued || stop; });
+          if (stop) throw Stopped{};  // the writer failed: give up quietly
+          queue.push_back(std::move(item));
+          changed.notify_all();
+        });
       } catch (...) {
         std::lock_guard<std::mutex> lock(m);
         if (!stop) failure = std::current_exception();
@@ -345,7 +354,25 @@ void Index::files_changed(const std::vector<std::string>& paths) {
   s.open_writable();
   std::set<std::string> folders;
   for (const auto& p : paths) folders.insert(folder_of(p));
-  for (const auto& f : folders) s.apply(s.plan_folder(f));
+  std::vector<State::FolderPlan> plans;
+  size_t files = 0;
+  for (const auto& f : folders) {
+    plans.push_back(s.plan_folder(f));
+    files += plans.back().files.size();
+  }
+  if (files < 64) {
+    for (const auto& plan : plans) s.apply(plan);
+  } else {
+    // Many files (an import, a sync): parsed on a second thread while this one indexes.
+    s.build_from(
+        [&](const std::function<void(const FileStamp&)>& emit) {
+          for (const auto& plan : plans)
+            for (const auto& fs : plan.files) emit(fs);
+        },
+        [](size_t) {});
+    for (const auto& plan : plans)
+      for (auto docid : plan.gone) s.wdb->delete_document(docid);
+  }
   s.wdb->commit();
   s.fresh.record({folders.begin(), folders.end()});
   s.save_freshness();
