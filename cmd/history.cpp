@@ -69,7 +69,8 @@ void run_history(Context& ctx, const std::string& ref, size_t limit) {
   if (e) where.push_back({e->type, e->id});
   else
     for (const auto& t : record_types()) where.push_back({&t, ref});
-  Git git(repo.root());
+  auto opened = Git::open(repo.root());
+  Git& git = *opened;
   Json out = Json::array();
   for (const auto& [type, id] : where) {
     std::string path = Repository::relative_path(*type, id);

@@ -48,7 +48,8 @@ void run_init(Context& ctx, const InitOptions& o) {
   std::string settings = Config::defaults(cur).emit();
   write_file_atomic(root + "/crm.yaml", settings);
   write_file_atomic(root + "/.gitattributes", kGitAttributes);
-  Git git(root);
+  auto opened = Git::open(root);
+  Git& git = *opened;
   git.commit({{"crm.yaml", settings}, {".gitattributes", kGitAttributes}},
              ctx.message.empty() ? "crm: start repository" : ctx.message);
   register_merge_driver(git);
@@ -87,7 +88,8 @@ void run_clone(Context& ctx, const std::string& url, std::string dir) {
   }
   Repository repo = Repository::discover(dir);
   {
-    Git git(repo.root());
+    auto opened = Git::open(repo.root());
+    Git& git = *opened;
     register_merge_driver(git);
   }
   Index index(repo, false, ctx.quiet);

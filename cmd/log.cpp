@@ -133,7 +133,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   resolve_all(tx.index());
   note.id = new_id();
   while (repo.exists(Repository::relative_path(type, note.id))) note.id = new_id();
-  note.data["author"] = a.author.empty() ? Git(repo.root()).author_name() : a.author;
+  note.data["author"] = a.author.empty() ? Git::open(repo.root())->author_name() : a.author;
   note.data["created"] = format_datetime(crm::now());
   tx.put(note);
   std::vector<Record> changed{note};

@@ -89,7 +89,7 @@ void run_merge_file(Context& ctx, const std::vector<std::string>& files) {
   if (type) {
     std::unique_ptr<Git> git;
     try {
-      git = std::make_unique<Git>(repo->root());
+      git = Git::open(repo->root());
     } catch (const Error&) {
     }
     // git gives an empty base file when both sides added the file.

@@ -1,10 +1,9 @@
 #include "interop/import_plan.hpp"
 
-#include <openssl/sha.h>
-
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
+#include "store/git.hpp"
 
 namespace crm {
 
@@ -13,8 +12,7 @@ std::string id_for_key(const std::string& scope, const std::string& key) {
   if (valid_id(lower)) return lower;
   static constexpr char alphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
   std::string input = scope + "\n" + trim(key);
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  auto digest = sha1(input);
   std::string id;
   for (size_t i = 0; i < 16; ++i) id += alphabet[digest[i] & 31];
   return id;

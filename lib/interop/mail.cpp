@@ -1,3 +1,4 @@
+// crm-mail.so: reading mail with GMime; its one exported symbol is crm_mail_module.
 #include "interop/mail.hpp"
 
 #include <fcntl.h>
@@ -271,10 +272,8 @@ bool looks_like_mbox(const std::string& path) {
   return in.gcount() == 5 && std::string(head, 5) == "From ";
 }
 
-}  // namespace
-
-Batch read_mail(const std::string& path, const MailOptions& options, MailCounts& counts,
-                const std::function<void(size_t, size_t)>& progress) {
+Batch read_messages(const std::string& path, const MailOptions& options, MailCounts& counts,
+                     const std::function<void(size_t, size_t)>& progress) {
   init_gmime();
   Batch batch;
   std::error_code ec;
@@ -325,4 +324,10 @@ Batch read_mail(const std::string& path, const MailOptions& options, MailCounts&
   return batch;
 }
 
+const MailModule kModule{read_messages};
+
+}  // namespace
+
 }  // namespace crm
+
+extern "C" __attribute__((visibility("default"))) const crm::MailModule* crm_mail_module() { return &crm::kModule; }

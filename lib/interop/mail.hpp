@@ -36,7 +36,14 @@ struct MailCounts {
 
 // Messages of a Maildir (cur/ and new/), a folder of message files, or an mbox file.
 // A message that cannot be read goes to Batch::rejected (path, or mbox path:line).
+// GMime is in crm-mail.so, loaded on first use (store/module.hpp).
 Batch read_mail(const std::string& path, const MailOptions& options, MailCounts& counts,
                 const std::function<void(size_t, size_t)>& progress = {});
+
+// What crm-mail.so provides: its one exported symbol, crm_mail_module, returns this.
+struct MailModule {
+  Batch (*read)(const std::string& path, const MailOptions& options, MailCounts& counts,
+                const std::function<void(size_t, size_t)>& progress);
+};
 
 }  // namespace crm

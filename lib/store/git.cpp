@@ -1,16 +1,16 @@
+// crm-git.so: the Git interface (store/git.hpp) over libgit2, and the SHA-1
+// crm needs; its one exported symbol is crm_git_module.
 #include "store/git.hpp"
 
 #include <fcntl.h>
 #include <git2.h>
+#include <openssl/sha.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,7 +22,6 @@
 #include "model/text.hpp"
 #include "store/git_index.hpp"
 
-extern char** environ;
 
 namespace crm {
 
@@ -138,19 +137,55 @@ std::string iso_time(const git_time& t) {
   return std::string(buf) + off;
 }
 
+class LibGit2 final : public Git {
+ public:
+  explicit LibGit2(const std::string& root);
+  ~LibGit2() override;
+  LibGit2(const LibGit2&) = delete;
+  LibGit2& operator=(const LibGit2&) = delete;
+
+  std::string commit(const std::vector<Change>& changes, const std::string& message) override;
+  void refresh_index(const std::vector<Change>& changes) override;
+  std::vector<Revision> history(const std::string& path, size_t limit) override;
+  std::string head() const override;
+  std::string resolve(const std::string& rev) const override;
+  std::string merge_base(const std::string& a, const std::string& b) const override;
+  bool is_ancestor(const std::string& ancestor, const std::string& of) const override;
+  CommitInfo info(const std::string& commit) const override;
+  std::vector<TreeChange> diff(const std::string& from, const std::string& to) const override;
+  std::optional<std::string> blob(const std::string& id) const override;
+  std::optional<CommitInfo> introduced(const std::string& path, const std::string& blob, const std::string& from,
+                                       const std::string& hide) const override;
+  std::optional<std::string> file(const std::string& commit, const std::string& path) const override;
+  std::string merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
+                           const std::string& message) override;
+  void set_head(const std::string& commit, const std::string& reflog) override;
+  std::string branch() const override;
+  std::string config(const std::string& key) const override;
+  void set_config(const std::string& key, const std::string& value) override;
+  std::string author_name() const override;
+  void add_remote(const std::string& name, const std::string& url) override;
+
+ private:
+  git_repository* repo_ = nullptr;
+  std::string root_;
+};
+
 }  // namespace
 
-Git::Git(const std::string& root) : root_(root) {
+LibGit2::LibGit2(const std::string& root) : root_(root) {
   start_library();
   check(git_repository_open_ext(&repo_, root.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
         "cannot open the git repository at " + root);
 }
 
-Git::~Git() {
+LibGit2::~LibGit2() {
   if (repo_) git_repository_free(repo_);
 }
 
-void Git::init(const std::string& root) {
+namespace {
+
+void init_repository(const std::string& root) {
   start_library();
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH;
@@ -160,13 +195,15 @@ void Git::init(const std::string& root) {
   git_repository_free(repo);
 }
 
-std::string Git::author_name() const {
+}  // namespace
+
+std::string LibGit2::author_name() const {
   Signature sig;
   signature(repo_, sig, "AUTHOR");
   return sig.get()->name;
 }
 
-std::string Git::head() const {
+std::string LibGit2::head() const {
   git_oid oid;
   if (git_reference_name_to_id(&oid, repo_, "HEAD") != 0) return {};
   char hex[GIT_OID_HEXSZ + 1];
@@ -174,14 +211,14 @@ std::string Git::head() const {
   return hex;
 }
 
-void Git::add_remote(const std::string& name, const std::string& url) {
+void LibGit2::add_remote(const std::string& name, const std::string& url) {
   // What `git remote add` writes. (libgit2 1.5's git_remote_create leaks pcre2 match data.)
   if (!config("remote." + name + ".url").empty()) fail(Failure::Usage, "a remote named " + name + " exists already");
   set_config("remote." + name + ".url", url);
   set_config("remote." + name + ".fetch", "+refs/heads/*:refs/remotes/" + name + "/*");
 }
 
-std::string Git::commit(const std::vector<Change>& changes, const std::string& message) {
+std::string LibGit2::commit(const std::vector<Change>& changes, const std::string& message) {
   Commit parent;
   Tree base;
   git_oid head_oid;
@@ -284,7 +321,7 @@ bool git_update_index(const std::string& root, const std::vector<Change>& change
 }
 }  // namespace
 
-void Git::refresh_index(const std::vector<Change>& changes) {
+void LibGit2::refresh_index(const std::vector<Change>& changes) {
   // Only the touched entries of the git index, so `git status` stays truthful:
   // spliced in place when the index is one we know, else by git, else by libgit2.
   std::vector<IndexUpdate> updates;
@@ -314,7 +351,7 @@ void Git::refresh_index(const std::vector<Change>& changes) {
   check(git_index_write(index.get()), "cannot write the git index");
 }
 
-std::vector<Revision> Git::history(const std::string& path, size_t limit) {
+std::vector<Revision> LibGit2::history(const std::string& path, size_t limit) {
   std::vector<Revision> out;
   Walk walk;
   check(git_revwalk_new(walk.out(), repo_), "cannot walk history");
@@ -416,7 +453,7 @@ void diff_trees(git_repository* repo, git_tree* a, git_tree* b, const std::strin
 }
 }  // namespace
 
-std::string Git::resolve(const std::string& rev) const {
+std::string LibGit2::resolve(const std::string& rev) const {
   git_object* obj = nullptr;
   if (git_revparse_single(&obj, repo_, (rev + "^{commit}").c_str()) != 0) return {};
   std::string id = hex_of(git_object_id(obj));
@@ -424,19 +461,19 @@ std::string Git::resolve(const std::string& rev) const {
   return id;
 }
 
-std::string Git::merge_base(const std::string& a, const std::string& b) const {
+std::string LibGit2::merge_base(const std::string& a, const std::string& b) const {
   git_oid oa = oid_of(a), ob = oid_of(b), base;
   if (git_merge_base(&base, repo_, &oa, &ob) != 0) return {};
   return hex_of(&base);
 }
 
-bool Git::is_ancestor(const std::string& ancestor, const std::string& of) const {
+bool LibGit2::is_ancestor(const std::string& ancestor, const std::string& of) const {
   if (ancestor == of) return true;
   git_oid a = oid_of(ancestor), b = oid_of(of);
   return git_graph_descendant_of(repo_, &b, &a) == 1;
 }
 
-CommitInfo Git::info(const std::string& commit) const {
+CommitInfo LibGit2::info(const std::string& commit) const {
   Commit c;
   git_oid oid = oid_of(commit);
   check(git_commit_lookup(c.out(), repo_, &oid), "cannot read commit " + commit);
@@ -444,7 +481,7 @@ CommitInfo Git::info(const std::string& commit) const {
   return {a->name ? a->name : "", iso_time(a->when)};
 }
 
-std::vector<TreeChange> Git::diff(const std::string& from, const std::string& to) const {
+std::vector<TreeChange> LibGit2::diff(const std::string& from, const std::string& to) const {
   auto tree_of = [&](const std::string& hex, Tree& t) {
     if (hex.empty()) return;
     Commit c;
@@ -460,7 +497,7 @@ std::vector<TreeChange> Git::diff(const std::string& from, const std::string& to
   return out;
 }
 
-std::optional<std::string> Git::blob(const std::string& id) const {
+std::optional<std::string> LibGit2::blob(const std::string& id) const {
   if (id.empty()) return std::nullopt;
   Blob b;
   git_oid oid = oid_of(id);
@@ -468,14 +505,18 @@ std::optional<std::string> Git::blob(const std::string& id) const {
   return std::string(static_cast<const char*>(git_blob_rawcontent(b.get())), static_cast<size_t>(git_blob_rawsize(b.get())));
 }
 
-std::string Git::blob_id(const std::string& content) {
+namespace {
+
+std::string blob_id_of(const std::string& content) {
   start_library();
   git_oid oid;
   check(git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB), "cannot hash a file");
   return hex_of(&oid);
 }
 
-std::optional<CommitInfo> Git::introduced(const std::string& path, const std::string& blob, const std::string& from,
+}  // namespace
+
+std::optional<CommitInfo> LibGit2::introduced(const std::string& path, const std::string& blob, const std::string& from,
                                           const std::string& hide) const {
   auto id_at = [&](const git_commit* c) {
     Tree t;
@@ -508,7 +549,7 @@ std::optional<CommitInfo> Git::introduced(const std::string& path, const std::st
   return std::nullopt;
 }
 
-std::optional<std::string> Git::file(const std::string& commit, const std::string& path) const {
+std::optional<std::string> LibGit2::file(const std::string& commit, const std::string& path) const {
   if (commit.empty()) return std::nullopt;
   Commit c;
   git_oid oid = oid_of(commit);
@@ -518,7 +559,7 @@ std::optional<std::string> Git::file(const std::string& commit, const std::strin
   return blob_at(repo_, t.get(), path);
 }
 
-std::string Git::merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
+std::string LibGit2::merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
                               const std::string& message) {
   Commit o, t;
   git_oid oo = oid_of(ours), ot = oid_of(theirs);
@@ -555,7 +596,7 @@ std::string Git::merge_commit(const std::string& ours, const std::string& theirs
   return hex_of(&id);
 }
 
-void Git::set_head(const std::string& commit, const std::string& reflog) {
+void LibGit2::set_head(const std::string& commit, const std::string& reflog) {
   git_oid oid = oid_of(commit);
   std::string branch_name = branch();
   if (branch_name.empty()) fail(Failure::Usage, "HEAD is detached", "check out a branch first: git switch main");
@@ -564,7 +605,7 @@ void Git::set_head(const std::string& commit, const std::string& reflog) {
         "cannot move " + branch_name);
 }
 
-std::string Git::branch() const {
+std::string LibGit2::branch() const {
   Reference head;
   if (git_reference_lookup(head.out(), repo_, "HEAD") != 0) return {};
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return {};
@@ -573,7 +614,7 @@ std::string Git::branch() const {
   return target.rfind(prefix, 0) == 0 ? target.substr(prefix.size()) : std::string();
 }
 
-std::string Git::config(const std::string& key) const {
+std::string LibGit2::config(const std::string& key) const {
   git_config* cfg = nullptr;
   if (git_repository_config_snapshot(&cfg, repo_) != 0) return {};
   const char* value = nullptr;
@@ -583,7 +624,7 @@ std::string Git::config(const std::string& key) const {
   return out;
 }
 
-void Git::set_config(const std::string& key, const std::string& value) {
+void LibGit2::set_config(const std::string& key, const std::string& value) {
   git_config* cfg = nullptr;
   check(git_repository_config(&cfg, repo_), "cannot open .git/config");
   int rc = git_config_set_string(cfg, key.c_str(), value.c_str());
@@ -591,8 +632,10 @@ void Git::set_config(const std::string& key, const std::string& value) {
   check(rc, "cannot set " + key + " in .git/config");
 }
 
-std::optional<std::string> merge_lines(const std::string& base, const std::string& ours, const std::string& theirs,
-                                       bool markers) {
+namespace {
+
+std::optional<std::string> merge_file(const std::string& base, const std::string& ours, const std::string& theirs,
+                                      bool markers) {
   start_library();
   git_merge_file_input b = GIT_MERGE_FILE_INPUT_INIT, o = GIT_MERGE_FILE_INPUT_INIT, t = GIT_MERGE_FILE_INPUT_INIT;
   b.ptr = base.data(), b.size = base.size();
@@ -609,55 +652,18 @@ std::optional<std::string> merge_lines(const std::string& base, const std::strin
   return out;
 }
 
-int run_git(const std::string& root, const std::vector<std::string>& args, std::string* out, std::string* err) {
-  int pipefd[2] = {-1, -1};
-  if (out && ::pipe2(pipefd, O_CLOEXEC) != 0) return 127;
-  // stderr into memory, not a file: crm writes nothing outside the repository.
-  int errfd = err ? ::memfd_create("git-stderr", MFD_CLOEXEC) : -1;
-  // Everything the child needs is made before fork(): it may run while other threads hold locks.
-  std::vector<const char*> argv = {"git", "-C", root.c_str()};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  argv.push_back(nullptr);
-  std::vector<const char*> envp;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "GIT_TERMINAL_PROMPT=", 20) != 0 || ::isatty(STDIN_FILENO)) envp.push_back(*e);
-  if (!::isatty(STDIN_FILENO)) envp.push_back("GIT_TERMINAL_PROMPT=0");  // a cron job must not wait for a password
-  envp.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) _exit(127);  // crm died before the line above
-    if (out) ::dup2(pipefd[1], STDOUT_FILENO);
-    else ::dup2(STDERR_FILENO, STDOUT_FILENO);  // git's chatter is for people: never on our stdout
-    if (errfd >= 0) ::dup2(errfd, STDERR_FILENO);
-    execvpe("git", const_cast<char* const*>(argv.data()), const_cast<char* const*>(envp.data()));
-    _exit(127);
-  }
-  auto drain = [](int fd, std::string& into) {
-    char buf[8192];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;
-      into.append(buf, static_cast<size_t>(n));
-    }
-  };
-  if (out) {
-    ::close(pipefd[1]);
-    drain(pipefd[0], *out);
-    ::close(pipefd[0]);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (errfd >= 0) {
-    ::lseek(errfd, 0, SEEK_SET);
-    drain(errfd, *err);
-    ::close(errfd);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+std::array<uint8_t, 20> sha1_of(std::string_view bytes) {
+  std::array<uint8_t, 20> digest;
+  SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());
+  return digest;
 }
 
+std::unique_ptr<Git> open_repository(const std::string& root) { return std::make_unique<LibGit2>(root); }
+
+const GitModule kModule{open_repository, init_repository, blob_id_of, merge_file, sha1_of};
+
+}  // namespace
+
 }  // namespace crm
+
+extern "C" __attribute__((visibility("default"))) const crm::GitModule* crm_git_module() { return &crm::kModule; }

@@ -78,7 +78,8 @@ void Transaction::recover() {
     if (repo_.exists(path)) changes.push_back({path, repo_.read(path)});
     else changes.push_back({path, std::nullopt});
   }
-  Git git(repo_.root());
+  auto opened = Git::open(repo_.root());
+  Git& git = *opened;
   std::string id = git.commit(changes, message + "\n\nCommitted by the next crm command after the first was interrupted.");
   repo_.note("recovered an interrupted write: " + (id.empty() ? "nothing to commit" : id.substr(0, 10)));
   index();  // brought up to date first: the killed writer may have left more than its files
@@ -124,6 +125,9 @@ void require_git_unlocked(const Repository& repo) {
 std::string Transaction::commit(const std::string& message) {
   if (changes_.empty()) return {};
   require_git_unlocked(repo_);
+  // Opened before anything is written: a repository or module that cannot be opened changes nothing.
+  auto opened = Git::open(repo_.root());
+  Git& git = *opened;
   // What the files held before, to put back if the commit fails.
   std::vector<std::optional<std::string>> before;
   for (const auto& c : changes_) before.push_back(repo_.exists(c.path) ? std::optional(repo_.read(c.path)) : std::nullopt);
@@ -148,7 +152,6 @@ std::string Transaction::commit(const std::string& message) {
     }
   }
   std::string id;
-  Git git(repo_.root());
   std::string head_before = git.head();
   try {
     id = git.commit(changes_, message);
@@ -215,7 +218,8 @@ void Transaction::recover_checkout() {
     return;
   }
   auto lines = split(text, '\n');
-  Git git(repo_.root());
+  auto opened = Git::open(repo_.root());
+  Git& git = *opened;
   std::string head = git.head();
   std::vector<Change> changes;
   if (!lines.empty() && lines[0] == "crm-checkout 1")

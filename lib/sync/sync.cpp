@@ -202,7 +202,8 @@ std::vector<Change> merge_changes(Git& git, const Repository& repo, const std::s
 SyncReport sync(const Repository& repo, const SyncOptions& options) {
   SyncReport report;
   {
-    Git git(repo.root());
+    auto opened = Git::open(repo.root());
+    Git& git = *opened;
     register_merge_driver(git);
     report.branch = git.branch();
     if (report.branch.empty())
@@ -217,7 +218,8 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
   // Their branch: the upstream's when this branch has one on that remote, else the same name.
   std::string their_branch = report.branch, fetch_refspec;
   {
-    Git git(repo.root());
+    auto opened = Git::open(repo.root());
+    Git& git = *opened;
     std::string merge = git.config("branch." + report.branch + ".merge");
     if (git.config("branch." + report.branch + ".remote") == report.remote && merge.rfind("refs/heads/", 0) == 0)
       their_branch = merge.substr(11);
@@ -251,7 +253,8 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
         auto committed = commit_hand_edits(repo, tx, hand);
         if (report.rounds == 1) report.hand_edits = committed;
       }
-      Git git(repo.root());
+      auto opened = Git::open(repo.root());
+      Git& git = *opened;
       std::string ours = git.head(), theirs = git.resolve(tracking);
       if (!theirs.empty() && (ours.empty() || !git.is_ancestor(theirs, ours))) {
         std::vector<Change> changes;
@@ -287,7 +290,8 @@ SyncReport sync(const Repository& repo, const SyncOptions& options) {
       }
     }
     if (!options.push) break;
-    Git git(repo.root());
+    auto opened = Git::open(repo.root());
+    Git& git = *opened;
     std::string head = git.head();
     if (head.empty() || head == git.resolve(tracking)) {
       report.nothing_to_push = true;

@@ -7,6 +7,37 @@ run "$STAGE/bin/crm" --version
 expect_rc 0
 expect_out_has "crm "
 
+test_case "read-only commands load neither libgit2 nor GMime; writes load crm-git.so"
+[ -f "$STAGE/lib/crm/crm-git.so" ] && [ -f "$STAGE/lib/crm/crm-mail.so" ] && pass || failed "modules not installed in lib/crm"
+run sh -c "ldd '$STAGE/bin/crm'"
+expect_out_lacks "libgit2"
+expect_out_lacks "libgmime"
+expect_out_lacks "libcrypto"
+new_repo modules
+crm contact add "Ana García" --email ana@acme.example -q >/dev/null
+for cmd in "show ana" "search garcia" "contact list" "report pipeline" "agenda"; do
+  # shellcheck disable=SC2086
+  run strace -f -e trace=openat -o "$WORK/trace" "$CRM" $cmd
+  expect_rc 0
+  expect_file_lacks "$WORK/trace" "crm-git.so"
+  expect_file_lacks "$WORK/trace" "libgit2"
+done
+run strace -f -e trace=openat -o "$WORK/trace" "$CRM" contact add "Luis Pérez" -q
+expect_rc 0
+expect_file_has "$WORK/trace" "crm-git.so"
+
+test_case "a missing module is named, with exit 1, and nothing is written"
+mkdir -p "$WORK/broken/bin" && cp "$CRM" "$WORK/broken/bin/crm"
+before=$(head_sha)
+run "$WORK/broken/bin/crm" contact add "Eva Ruiz"
+expect_rc 1
+expect_err_has "crm-git.so"
+expect_err_has "reinstall"
+expect_eq "$(head_sha)" "$before"
+expect_clean
+run "$WORK/broken/bin/crm" show ana
+expect_rc 0
+
 test_case "man pages render"
 for page in man1/crm.1 man1/crm-contact.1 man1/crm-company.1 man1/crm-deal.1 man1/crm-show.1 man1/crm-search.1 man1/crm-log.1 man1/crm-task.1 man1/crm-note.1 man1/crm-campaign.1 man1/crm-agenda.1 man1/crm-report.1 man1/crm-export.1 man1/crm-import.1 man1/crm-edit.1 \
   man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-init.1 man5/crm.5; do
