@@ -180,6 +180,7 @@ std::vector<std::string> Freshness::changed() {
     bool found = false;
   };
   std::vector<Probe> probes;
+  probes.reserve(saved_.size() + 64);
   std::vector<int> dirs;
   for (const auto& type : record_types()) {
     std::string folder(type.folder);
