@@ -131,15 +131,22 @@ std::vector<Moment> timeline(const Index& index, const Entry& e) {
 
 namespace {
 
-// Names of the people and company a record links to; titles looked up once per id.
-std::string names_of(const Index& index, const Json& data) {
-  std::string r;
+// The people and company a record links to, in that order.
+void linked_names(const Json& data, std::vector<std::string>& ids) {
   auto add = [&](const Json& id) {
-    if (id.is_string()) r += (r.empty() ? "" : ", ") + index.title_of(id.get<std::string>());
+    if (id.is_string()) ids.push_back(id.get<std::string>());
   };
   if (data.contains("contacts") && data["contacts"].is_array())
     for (const auto& c : data["contacts"]) add(c);
   if (data.contains("company")) add(data["company"]);
+}
+
+// Their names, joined.
+std::string names_of(const Index& index, const Json& data) {
+  std::vector<std::string> ids;
+  linked_names(data, ids);
+  std::string r;
+  for (const auto& id : ids) r += (r.empty() ? "" : ", ") + index.title_of(id);
   return r;
 }
 
@@ -192,7 +199,19 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
   std::string from = format_date(first - std::chrono::days{1});
   std::vector<std::pair<sys_seconds, AgendaItem>> items;
 
-  for (auto& t : matching(index, "due:.." + upto, "task")) {
+  std::vector<Entry> tasks = matching(index, "due:.." + upto, "task");
+  std::vector<Entry> meetings = matching(index, "+kind:meeting +at:" + from + ".." + upto, "note");
+  // Open deals expected to close in the window, and those whose close date has passed.
+  std::string open_deals = "close:.." + upto;
+  for (const auto& st : config.stages)
+    if (st.probability == 0 || st.probability == 100) open_deals += " -stage:" + st.name;
+  std::vector<Entry> deals = matching(index, open_deals, "deal");
+  // The people and companies they name, looked up together (names_of then reads memory).
+  std::vector<std::string> named;
+  for (const auto* list : {&tasks, &meetings, &deals})
+    for (const auto& e : *list) linked_names(e.data, named);
+  index.prefetch_titles(std::move(named));
+  for (auto& t : tasks) {
     if (t.data.contains("done") || !owned(t.data, "owner")) continue;
     auto due = due_by(t.data);
     if (!due || *due > end) continue;
@@ -202,7 +221,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!prio.empty() && prio != "normal") detail += (detail.empty() ? "" : "; ") + prio + " priority";
     items.push_back({key, AgendaItem{section(key), "task", text_of(t.data, "due"), t, t.title(), detail}});
   }
-  for (auto& n : matching(index, "+kind:meeting +at:" + from + ".." + upto, "note")) {
+  for (auto& n : meetings) {
     auto at = instant(text_of(n.data, "at"));
     if (!at || *at < start || *at > end || !owned(n.data, "author")) continue;
     std::string detail = names_of(index, n.data);
@@ -210,11 +229,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!dur.empty()) detail += (detail.empty() ? "" : "; ") + dur;
     items.push_back({*at, AgendaItem{section(*at), "meeting", text_of(n.data, "at"), n, n.title(), detail}});
   }
-  // Open deals expected to close in the window, and those whose close date has passed.
-  std::string open_deals = "close:.." + upto;
-  for (const auto& st : config.stages)
-    if (st.probability == 0 || st.probability == 100) open_deals += " -stage:" + st.name;
-  for (auto& d : matching(index, open_deals, "deal")) {
+  for (auto& d : deals) {
     const Stage* st = config.stage(text_of(d.data, "stage"));
     if ((st && (st->probability == 0 || st->probability == 100)) || !owned(d.data, "owner")) continue;
     auto close = instant(text_of(d.data, "close"));
