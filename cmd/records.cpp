@@ -267,12 +267,26 @@ void run_add(Context& ctx, const TypeSpec& type, const FieldArgs& a) {
   print_changed(ctx, {r});
 }
 
-// The title of a linked record (from the index's values: no record is decoded), once per id.
-std::string linked_title(const Index& index, const std::string& id) {
-  static std::map<std::string, std::string> cache;
-  auto [it, fresh] = cache.try_emplace(id);
-  if (fresh) it->second = index.title_of(id);
-  return it->second;
+// The title of a linked record (from the index's values: no record is decoded; remembered).
+std::string linked_title(const Index& index, const std::string& id) { return index.title_of(id); }
+
+// The ids a list's rows link to in these columns, looked up together.
+void prefetch_linked(const Index& index, const TypeSpec& type, const std::vector<std::string>& cols,
+                     const std::vector<Entry>& entries) {
+  std::vector<std::string> ids;
+  for (const auto& c : cols) {
+    const FieldSpec* f = type.field(c);
+    if (!f || (f->kind != Kind::Ref && f->kind != Kind::Refs)) continue;
+    for (const auto& e : entries) {
+      auto v = e.data.find(c);
+      if (v == e.data.end()) continue;
+      if (v->is_string()) ids.push_back(v->get<std::string>());
+      else if (v->is_array())
+        for (const auto& x : *v)
+          if (x.is_string()) ids.push_back(x.get<std::string>());
+    }
+  }
+  index.prefetch_titles(std::move(ids));
 }
 
 std::string cell(const Index& index, const FieldSpec* f, const Json& data) {
@@ -409,6 +423,7 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   bool machine_cells = fmt == Format::Csv || fmt == Format::Tsv;
   Listing l;
   auto cols = list_columns(type);
+  if (!wants_records && fmt != Format::Ids) prefetch_linked(index, type, cols, entries);
   l.headers.push_back("id");
   for (const auto& c : cols) l.headers.push_back(c);
   for (const auto& e : entries) {
