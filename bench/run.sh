@@ -122,6 +122,8 @@ bench contact-list-ids "$CRM -C $DIR contact list --format ids"
 bench deal-list "$CRM -C $DIR deal list"
 HITS=$(cd "$DIR" && { rg -l -i garcia contacts || true; } | wc -l)
 echo "(rg finds garcia in $HITS contact files; exit code 1 when there are none is not a failure)"
+bench search-ids "$CRM -C $DIR search --format ids garcia"
+bench search "$CRM -C $DIR search garcia"
 bench agenda "$CRM -C $DIR agenda"
 bench report-pipeline "$CRM -C $DIR report pipeline"
 bench report-forecast "$CRM -C $DIR report forecast"
@@ -208,7 +210,7 @@ import json, os, re, sys
 out, scale = sys.argv[1], sys.argv[2]
 rss = dict(l.split() for l in open(os.path.join(out, scale + "-rss.txt")) if l.strip())
 rows = ["version", "show-id", "show-name", "show-id-1-record", "contact-list-ids", "deal-list", "contact-add",
-        "log-call", "agenda", "report-pipeline", "report-forecast", "task-list-overdue", "rg-garcia", "git-status"]
+        "log-call", "search-ids", "search", "agenda", "report-pipeline", "report-forecast", "task-list-overdue", "rg-garcia", "git-status"]
 print("## Medians, scale %s" % scale)
 print()
 print("| command | median ms | mean ± sd ms | min ms | max ms | runs | peak RSS MB |")
