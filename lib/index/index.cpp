@@ -5,6 +5,7 @@
 #include "index/query.hpp"
 #include "index/search.hpp"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,6 +63,13 @@ std::string term(const char* prefix, const std::string& value) {
 }
 
 std::string folder_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+// Processors this process may run on (`taskset -c 0 crm reindex` builds on one thread).
+unsigned processors() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::thread::hardware_concurrency();
+}
 
 Entry entry_from(const Xapian::Document& doc) {
   Entry e;
@@ -206,7 +214,7 @@ struct Index::State {
                                      const std::function<void(size_t)>& progress) {
     size_t total = 0;
     for (const auto& [f, n] : files) total += n;
-    if (std::thread::hardware_concurrency() < 2 || total < kShardedBuildFrom) return std::nullopt;
+    if (processors() < 2 || total < kShardedBuildFrom) return std::nullopt;
     constexpr size_t kShards = 2;
     std::vector<size_t> first(kShards + 1, folders.size());  // shard k indexes folders [first[k], first[k + 1])
     first[0] = 0;
