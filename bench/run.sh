@@ -34,6 +34,10 @@ CRM_SRC=$CRM
 CRM_SUM=$(sha256sum "$CRM_SRC" | cut -c1-12)
 CRM=$OUT/crm-$CRM_SUM
 [ -x "$CRM" ] || { cp "$CRM_SRC" "$CRM.tmp$$" && mv "$CRM.tmp$$" "$CRM"; }
+# Its modules (libgit2, GMime) beside it, where crm looks when they are not in ../lib/crm.
+for m in crm-git.so crm-mail.so; do
+  cp "$(dirname "$CRM_SRC")/$m" "$OUT/$m.tmp$$" && mv "$OUT/$m.tmp$$" "$OUT/$m"
+done
 
 # Other work on the machine (a compiler) spoils timings: wait until the CPUs are idle.
 cpu_busy() {  # percent of CPU time busy over one second
