@@ -5,11 +5,9 @@
 #include "index/query.hpp"
 #include "index/search.hpp"
 
-#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <cstdio>
 #include <condition_variable>
@@ -53,8 +51,6 @@ constexpr const char* kLayout = "7";  // 7: value slots for reports (text_slot, 
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;
-// From this many records, a build from scratch runs on two cores (State::build_shards).
-constexpr size_t kShardedBuildFrom = 5000;
 
 std::string term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -64,12 +60,6 @@ std::string term(const char* prefix, const std::string& value) {
 
 std::string folder_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
-// Processors this process may run on (`taskset -c 0 crm reindex` builds on one thread).
-unsigned processors() {
-  cpu_set_t set;
-  if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
-  return std::thread::hardware_concurrency();
-}
 
 Entry entry_from(const Xapian::Document& doc) {
   Entry e;
@@ -114,9 +104,7 @@ struct Index::State {
     wdb = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC);
   }
 
-  Xapian::Document document(const FileStamp& fs) { return document(fs, schema); }
-  // With a schema of the caller's: a thread building a shard has its own (stemmer and stem cache).
-  Xapian::Document document(const FileStamp& fs, const SearchSchema& schema) {
+  Xapian::Document document(const FileStamp& fs) {
     Xapian::Document doc;
     Json data = Json::object();
     data["type"] = std::string(fs.type->name);
@@ -202,77 +190,6 @@ struct Index::State {
           }
         },
         progress);
-  }
-
-  // A whole index from nothing on two cores: the folders are cut in two runs of about as many
-  // files, each thread reads, parses and indexes one run into a shard of its own, and Xapian's
-  // compactor joins them in order, so documents are numbered as one thread would have numbered
-  // them. (With one writer, Xapian's inverter was the bottleneck: the reader thread waited on
-  // it.) `files` holds the number of files of each folder. Returns the records indexed, or
-  // nothing when the machine has one core or the repository is small: then build() does it.
-  std::optional<size_t> build_shards(const std::vector<std::string>& folders, const std::map<std::string, size_t>& files,
-                                     const std::function<void(size_t)>& progress) {
-    size_t total = 0;
-    for (const auto& [f, n] : files) total += n;
-    if (processors() < 2 || total < kShardedBuildFrom) return std::nullopt;
-    constexpr size_t kShards = 2;
-    std::vector<size_t> first(kShards + 1, folders.size());  // shard k indexes folders [first[k], first[k + 1])
-    first[0] = 0;
-    size_t seen = 0, k = 1;
-    for (size_t i = 0; i < folders.size() && k < kShards; ++i) {
-      auto it = files.find(folders[i]);
-      seen += it == files.end() ? 0 : it->second;
-      if (seen * kShards >= total * k) first[k++] = i + 1;
-    }
-    std::vector<std::string> parts;
-    for (size_t k = 0; k < kShards; ++k) parts.push_back(dir + ".part" + std::to_string(k));
-    auto remove_parts = [&] {
-      for (const auto& p : parts) std::filesystem::remove_all(p);
-    };
-    remove_parts();
-    std::atomic<size_t> done{0};
-    std::atomic<bool> stop{false};
-    std::vector<std::exception_ptr> failures(kShards);
-    auto shard = [&](size_t k) {
-      try {
-        SearchSchema own(repo.config());
-        Xapian::WritableDatabase part(parts[k], Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-        size_t batch = 0;
-        for (size_t i = first[k]; i < first[k + 1] && !stop; ++i) {
-          const std::string& f = folders[i];
-          size_t slash = f.find('/');
-          const TypeSpec* type = find_type(f.substr(0, slash));
-          if (!type) continue;
-          repo.scan_folder(*type, f.substr(slash + 1), [&](const FileStamp& fs) {
-            part.add_document(document(fs, own));  // a new database: no id to replace
-            size_t n = ++done;
-            if (++batch == kReindexBatch) {
-              part.commit();
-              batch = 0;
-            }
-            if (k == 0 && n % 256 == 0) progress(n);
-          });
-        }
-        part.commit();
-      } catch (...) {
-        failures[k] = std::current_exception();
-        stop = true;
-      }
-    };
-    std::thread second(shard, 1);
-    shard(0);
-    second.join();
-    for (auto& f : failures)
-      if (f) {
-        remove_parts();
-        std::rethrow_exception(f);
-      }
-    progress(done);
-    Xapian::Database all;
-    for (const auto& p : parts) all.add_database(Xapian::Database(p));
-    all.compact(dir);
-    remove_parts();
-    return done.load();
   }
 
   // The same pipeline over any files: `files` calls its argument once per file, on the reader thread.
@@ -408,12 +325,8 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     s.db.reset();
     std::filesystem::remove_all(s.dir);
     // Build from scratch, folder by folder, committing in batches.
-    std::map<std::string, size_t> files;  // per folder
     size_t total = 0;
-    s.repo.scan([&](const FileStamp& fs) {
-      ++files[folder_of(fs.path)];
-      ++total;
-    });
+    s.repo.scan([&](const FileStamp&) { ++total; });
     bool progress = total > 2000 && !s.quiet && isatty(STDERR_FILENO);
     if (total > 2000 && !s.quiet) std::fprintf(stderr, "crm: building the index of %zu records\n", total);
     auto show = [&](size_t n) {
@@ -421,13 +334,9 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
       std::fprintf(stderr, "\rcrm: indexing %zu/%zu", n, total);
       std::fflush(stderr);
     };
-    std::optional<size_t> done = s.build_shards(stale, files, show);
-    if (!done) {
-      s.open_writable();
-      done = s.build(stale, show);
-    }
-    if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", *done);
     s.open_writable();
+    size_t done = s.build(stale, show);
+    if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
     s.wdb->set_metadata("schema", kLayout);
   } else {
     s.open_writable();

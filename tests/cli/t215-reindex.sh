@@ -1,9 +1,8 @@
 #!/bin/bash
-# A build from scratch of 5,000 records or more runs on two threads, each indexing half of the
-# folders into a shard, and Xapian's compactor joins them (crm-reindex(1)). Checked here: what the
-# index answers is what the files say (counts computed from the generated data, not from crm),
-# and every answer whose order depends on how documents are numbered (lists, agenda, reports,
-# search) is byte for byte what a build on one processor (`taskset -c 0`) gives.
+# A build from scratch of 6,200 records written as files, by hand: what the index answers is what
+# the files say (counts computed from the generated data, not from crm), and a build killed in the
+# middle is redone by the next command, which then answers byte for byte as before (lists,
+# agenda, reports, search: everything whose order depends on how documents are numbered).
 . "${CRM_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
 test_case "a repository of 6,200 records written as files"
@@ -59,12 +58,10 @@ git add -A >/dev/null && git commit -qm "6,200 records written by hand"
 count=$(find contacts companies deals -name '*.yaml' | wc -l)
 expect_eq "$count" "6200"
 
-test_case "crm reindex on two threads: counts match the files"
+test_case "crm reindex: counts match the files"
 run crm reindex
 expect_rc 0
 expect_err_has "indexed 6200 records"
-expect_no_file .git/crm/index.part0
-expect_no_file .git/crm/index.part1
 expect_eq "$(crm contact list --format ids | wc -l)" "5000"
 expect_eq "$(crm company list --format ids | wc -l)" "1000"
 expect_eq "$(crm search --format ids --limit 0 'tag:vip' | sort)" "$(awk '$1 == "contact" && $3 == "vip" {print $2}' "$EXPECTED" | sort)"
@@ -92,28 +89,19 @@ snapshot() {
   } 2>&1
 }
 
-test_case "the same answers, in the same order, as a build on one processor"
-two=$(snapshot)
-run taskset -c 0 "$CRM" reindex -q
-expect_rc 0
-one=$(snapshot)
-[ -n "$two" ] && pass || failed "no output"
-if [ "$one" = "$two" ]; then pass; else
-  failed "outputs differ between the one- and two-thread builds"
-  diff <(printf '%s\n' "$one") <(printf '%s\n' "$two") | head -20
-fi
+before=$(snapshot)
+[ -n "$before" ] && pass || failed "no output"
 
 test_case "a build interrupted in the middle leaves nothing that passes for an index"
 "$CRM" reindex -q &
 pid=$!
-for _ in $(seq 200); do [ -d .git/crm/index.part1 ] && break; sleep 0.01; done
+for _ in $(seq 300); do [ -f .git/crm/index/postlist.glass ] && break; sleep 0.01; done
+sleep 0.3
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 run crm search --format ids --limit 0 quasar
 expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | sort)" "$(awk '$1 == "contact" && $5 == "quasar" {print $2}' "$EXPECTED" | sort)"
-expect_no_file .git/crm/index.part0
-expect_no_file .git/crm/index.part1
-expect_eq "$(snapshot)" "$two"
+expect_eq "$(snapshot)" "$before"
 
 finish
