@@ -15,16 +15,19 @@ expect_out_lacks "libgmime"
 expect_out_lacks "libcrypto"
 new_repo modules
 crm contact add "Ana García" --email ana@acme.example -q >/dev/null
-for cmd in "show ana" "search garcia" "contact list" "report pipeline" "agenda"; do
-  # shellcheck disable=SC2086
-  run strace -f -e trace=openat -o "$WORK/trace" "$CRM" $cmd
+# (LeakSanitizer cannot run under ptrace, so the sanitizer pass skips the strace checks.)
+if [ -z "${CRM_SANITIZED:-}" ]; then
+  for cmd in "show ana" "search garcia" "contact list" "report pipeline" "agenda"; do
+    # shellcheck disable=SC2086
+    run strace -f -e trace=openat -o "$WORK/trace" "$CRM" $cmd
+    expect_rc 0
+    expect_file_lacks "$WORK/trace" "crm-git.so"
+    expect_file_lacks "$WORK/trace" "libgit2"
+  done
+  run strace -f -e trace=openat -o "$WORK/trace" "$CRM" contact add "Luis Pérez" -q
   expect_rc 0
-  expect_file_lacks "$WORK/trace" "crm-git.so"
-  expect_file_lacks "$WORK/trace" "libgit2"
-done
-run strace -f -e trace=openat -o "$WORK/trace" "$CRM" contact add "Luis Pérez" -q
-expect_rc 0
-expect_file_has "$WORK/trace" "crm-git.so"
+  expect_file_has "$WORK/trace" "crm-git.so"
+fi
 
 test_case "a missing module is named, with exit 1, and nothing is written"
 mkdir -p "$WORK/broken/bin" && cp "$CRM" "$WORK/broken/bin/crm"
