@@ -35,7 +35,8 @@ struct Context {
 
 // Command groups register themselves on the app (one file each, like git's builtins).
 void register_init(CLI::App& app, Context& ctx);
-void register_records(CLI::App& app, Context& ctx);
+// `only`: one record type's command (`contact`), or every type when empty.
+void register_records(CLI::App& app, Context& ctx, const std::string& only = "");
 void register_show(CLI::App& app, Context& ctx);
 void register_edit(CLI::App& app, Context& ctx);
 void register_history(CLI::App& app, Context& ctx);

@@ -4,13 +4,14 @@
 #include <unistd.h>
 #include <xapian.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <vector>
 
 #include "cmd/context.hpp"
 #include "model/error.hpp"
+#include "model/schema.hpp"
 
 namespace crm {
 
@@ -45,7 +46,8 @@ Style Context::style() const {
   s.color = use_color();
   if (stdout_tty()) {
     s.width = 100;
-    if (const char* cols = std::getenv("COLUMNS"); cols && std::atoi(cols) > 20) s.width = static_cast<size_t>(std::atoi(cols));
+    if (const char* cols = std::getenv("COLUMNS"); cols && std::atoi(cols) > 20)
+      s.width = static_cast<size_t>(std::atoi(cols));
   }
   return s;
 }
@@ -61,6 +63,52 @@ std::string read_stdin() {
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) s.append(buf, n);
   return s;
+}
+
+// The first word that is not a global option or its value: the command asked for.
+std::string command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-C" || a == "--format" || a == "--color")
+      ++i;
+    else if (a == "--")
+      return argc > i + 1 ? argv[i + 1] : "";
+    else if (!a.empty() && a[0] != '-')
+      return a;
+  }
+  return "";
+}
+
+// Only the command asked for is built: every command's options, checks and help together take
+// longer to construct than the rest of crm's start. No command (`crm --help`) or an unknown one
+// builds them all, for the list of commands and the error naming the unknown one.
+void register_commands(CLI::App& app, Context& ctx, const std::string& word, bool version) {
+  using Register = void (*)(CLI::App&, Context&);
+  static const std::pair<const char*, Register> table[] = {
+      {"init", register_init},
+      {"clone", register_init},
+      {nullptr, [](CLI::App& a, Context& c) { register_records(a, c); }},  // contact, company, deal...
+      {"show", register_show},
+      {"edit", register_edit},
+      {"history", register_history},
+      {"check", register_check},
+      {"reindex", register_reindex},
+      {"search", register_search},
+      {"log", register_log},
+      {"agenda", register_agenda},
+      {"export", register_export},
+      {"report", register_report},
+      {"sync", register_sync},
+      {"merge-file", register_sync},
+      {"import", register_import},
+  };
+  if (word.empty() && version) return;  // `crm --version` needs no command
+  for (const auto& [name, reg] : table)
+    if (name && word == name) return reg(app, ctx);
+  for (const auto& t : record_types())
+    if (word == t.name) return register_records(app, ctx, word);
+  for (Register last = nullptr; const auto& [name, reg] : table)
+    if (reg != last) reg(app, ctx), last = reg;
 }
 
 }  // namespace crm
@@ -92,23 +140,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", ctx.quiet, "no messages on stderr except errors");
   app.add_flag("-v,--verbose", ctx.verbose, "more messages on stderr");
-  app.footer("Run 'crm COMMAND --help' for a command's options, and 'man crm' for the whole manual.\n"
-             "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or ambiguous, 4 invalid data, 5 conflict or busy.");
+  app.footer(
+      "Run 'crm COMMAND --help' for a command's options, and 'man crm' for the whole manual.\n"
+      "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or ambiguous, 4 invalid data, 5 conflict or busy.");
 
-  register_init(app, ctx);
-  register_records(app, ctx);
-  register_show(app, ctx);
-  register_edit(app, ctx);
-  register_history(app, ctx);
-  register_check(app, ctx);
-  register_reindex(app, ctx);
-  register_search(app, ctx);
-  register_log(app, ctx);
-  register_agenda(app, ctx);
-  register_export(app, ctx);
-  register_report(app, ctx);
-  register_sync(app, ctx);
-  register_import(app, ctx);
+  register_commands(app, ctx, command_word(argc, argv),
+                    std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;
@@ -153,15 +190,18 @@ int main(int argc, char** argv) {
           std::vector<std::string> kept, words;
           for (size_t j = 0; j < args.size(); ++j) {
             const std::string& w = args[j];
-            const CLI::Option* o = w.size() > 1 && w[0] == '-' ? level->get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2)) : nullptr;
-            if (!o && w.size() > 1 && w[0] == '-') o = app.get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2));
+            const CLI::Option* o = w.size() > 1 && w[0] == '-'
+                                       ? level->get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2))
+                                       : nullptr;
+            if (!o && w.size() > 1 && w[0] == '-')
+              o = app.get_option_no_throw(w.substr(0, w[1] == '-' ? w.find('=') : 2));
             if (j >= i && w.size() > 1 && w[0] == '-' && w[1] != '-' && !o) {
               words.push_back(w);
               continue;
             }
             kept.push_back(w);
-            if (o && o->get_type_size() != 0 && w.find('=') == std::string::npos && w.size() == (w[1] == '-' ? w.size() : 2) &&
-                j + 1 < args.size())
+            if (o && o->get_type_size() != 0 && w.find('=') == std::string::npos &&
+                w.size() == (w[1] == '-' ? w.size() : 2) && j + 1 < args.size())
               kept.push_back(args[++j]);  // the option's value, whatever it looks like
           }
           kept.push_back("--");

@@ -640,8 +640,9 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
 
 }  // namespace
 
-void register_records(CLI::App& app, Context& ctx) {
-  for (const auto& t : record_types()) register_type(app, ctx, t);
+void register_records(CLI::App& app, Context& ctx, const std::string& only) {
+  for (const auto& t : record_types())
+    if (only.empty() || only == t.name) register_type(app, ctx, t);
 }
 
 }  // namespace crm

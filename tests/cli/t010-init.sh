@@ -23,6 +23,22 @@ run crm frobnicate
 expect_rc 2
 expect_err_has "frobnicate"
 
+# crm builds only the command it runs: each command listed by `crm --help` must still be found
+# on its own, with global options before it, and its help must be what the whole table gives.
+test_case "every command is found on its own"
+commands=$(crm --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && /^  [a-z]/ {print $1}')
+[ "$(printf '%s\n' "$commands" | grep -c .)" -ge 20 ] && pass || failed "expected 20+ commands, got: $commands"
+for c in $commands; do
+  run crm -q --color never "$c" --help
+  expect_rc 0
+  expect_out_has "Usage: crm $c"
+done
+run crm -C "$WORK" --format json search --help
+expect_out_has "--limit"
+run crm --version --format json
+expect_rc 0
+expect_out_match '^crm [0-9]'
+
 test_case "init DIR creates a git repository with crm.yaml, one commit, clean"
 run crm init "$WORK/r1"
 expect_rc 0

@@ -21,7 +21,9 @@ for delay in 0.02 0.05 0.08 0.12 0.17 0.25 0.35 0.5; do
   cd "$WORK/a"
   one=$(ls contacts/*/*.yaml | head -1)
   crm contact set "$(basename "$one" .yaml)" --add-tag "a$trial" >/dev/null
-  crm sync -q >/dev/null 2>&1 &
+  # "$CRM" itself, not the crm() function: `crm ... &` forks a shell that runs crm as its child,
+  # and kill -9 of that shell would leave crm running, racing the next sync.
+  "$CRM" sync -q >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null
