@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <git2.h>
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -52,8 +53,25 @@ using Blob = Owned<git_blob, git_blob_free>;
 using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
 using Walk = Owned<git_revwalk, git_revwalk_free>;
 
+}  // namespace
+
+// libgit2's init reads the whole system CA bundle into mbedTLS: 11-15 ms of every write on the
+// machines crm is measured on (bench/RESULTS.md), for certificates crm never uses. crm gives
+// libgit2 local repositories only; fetch, push and clone go through the user's own `git`. These
+// two definitions come before libmbedx509's in this module's lookup scope, so libgit2 loads no
+// CA: should it ever be asked to speak HTTPS, it would find no trusted certificate and refuse
+// the connection (it fails closed, never open). Tested by t005 (no CA file is opened).
+extern "C" __attribute__((visibility("default"))) int mbedtls_x509_crt_parse_file(void*, const char*) { return 0; }
+extern "C" __attribute__((visibility("default"))) int mbedtls_x509_crt_parse_path(void*, const char*) { return 0; }
+
+namespace {
+
 struct Library {
-  Library() { git_libgit2_init(); }
+  Library() {
+    // SHA-1 for our own hashing (the git index, blob ids) needs no system OpenSSL config (1-2 ms to read).
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+    git_libgit2_init();
+  }
   ~Library() { git_libgit2_shutdown(); }
 };
 void start_library() { static Library lib; }

@@ -1,6 +1,7 @@
 #include "store/git_index.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -231,6 +232,7 @@ IndexSplice splice_git_index(const std::string& git_dir, const std::string& work
             spliced({static_cast<const char*>(map), static_cast<size_t>(st.st_size)}, unique, stats, owned, parts);
   if (ok) {
     // The trailer: SHA-1 of everything before it.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // as in git.cpp: no system config to read
     EVP_MD_CTX* sha = EVP_MD_CTX_new();
     unsigned char hash[EVP_MAX_MD_SIZE];
     unsigned int hash_len = 0;

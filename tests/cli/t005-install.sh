@@ -27,6 +27,9 @@ if [ -z "${CRM_SANITIZED:-}" ]; then
   run strace -f -e trace=openat -o "$WORK/trace" "$CRM" contact add "Luis Pérez" -q
   expect_rc 0
   expect_file_has "$WORK/trace" "crm-git.so"
+  # libgit2 is never given a network: it loads no CA bundle, and OpenSSL reads no config.
+  expect_file_lacks "$WORK/trace" "ca-certificates"
+  expect_file_lacks "$WORK/trace" "openssl.cnf"
 fi
 
 test_case "a missing module is named, with exit 1, and nothing is written"
