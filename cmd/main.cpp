@@ -65,11 +65,14 @@ std::string read_stdin() {
   return s;
 }
 
+// The global options that take a value as the next word.
+bool takes_value(const std::string& a) { return a == "-C" || a == "--format" || a == "--color"; }
+
 // The first word that is not a global option or its value: the command asked for.
 std::string command_word(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-C" || a == "--format" || a == "--color")
+    if (takes_value(a))
       ++i;
     else if (a == "--")
       return argc > i + 1 ? argv[i + 1] : "";
@@ -152,7 +155,7 @@ int main(int argc, char** argv) {
   std::string path = "crm";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "-C" || a == "--format" || a == "--color") {
+    if (takes_value(a)) {
       ++i;
       continue;
     }
