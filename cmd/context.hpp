@@ -49,6 +49,7 @@ void register_export(CLI::App& app, Context& ctx);
 void register_report(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
+void register_watch(CLI::App& app, Context& ctx);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

@@ -104,6 +104,7 @@ void register_commands(CLI::App& app, Context& ctx, const std::string& word, boo
       {"sync", register_sync},
       {"merge-file", register_sync},
       {"import", register_import},
+      {"watch", register_watch},
   };
   if (word.empty() && version) return;  // `crm --version` needs no command
   for (const auto& [name, reg] : table)

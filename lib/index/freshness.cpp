@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "index/watch.hpp"
 #include "model/error.hpp"
 
 namespace crm {
@@ -125,6 +126,7 @@ void Freshness::load() {
 
 void Freshness::forget() {
   loaded_ = true;
+  forgotten_ = true;
   recording_ = false;
   saved_.clear();
   saved_types_.clear();
@@ -132,10 +134,36 @@ void Freshness::forget() {
   now_types_.clear();
 }
 
-size_t Freshness::files() const {
-  size_t n = 0;
-  for (const auto& f : recording_ ? now_ : saved_) n += f.count;
-  return n;
+std::string Freshness::token_file() const { return state_file_.substr(0, state_file_.rfind('/')) + "/watch-token"; }
+
+std::optional<std::vector<std::string>> Freshness::changed_by_watcher() {
+  watch_token_.clear();
+  if (watch_mode() == WatchMode::Never) return std::nullopt;
+  // "crm-watch-token REVISION TOKEN": the token of the last answer whose folders the index has read.
+  std::string saved, text;
+  uint64_t revision = 0;
+  try {
+    text = read_file(token_file(), 4096, "watch-token");
+  } catch (const Error&) {
+  }
+  std::string_view line = text;
+  constexpr std::string_view kTokenHeader = "crm-watch-token ";
+  if (line.substr(0, kTokenHeader.size()) == kTokenHeader) {
+    line.remove_prefix(kTokenHeader.size());
+    if (number(line, revision)) saved = std::string(line.substr(0, line.find('\n')));
+  }
+  // Asked even when its answer cannot be used: its token, taken before the scan, is saved after it.
+  auto answer = ask_watcher(repo_, saved);
+  if (!answer) return std::nullopt;
+  watch_token_ = answer->token;
+  // An index behind the token lost commits (it is not flushed): the folders are checked again.
+  if (answer->all || saved.empty() || forgotten_ || revision > revision_) return std::nullopt;
+  return std::move(answer->folders);
+}
+
+void Freshness::save_token() const {
+  if (watch_token_.empty()) return;
+  replace_file(token_file(), "crm-watch-token " + std::to_string(revision_) + " " + watch_token_ + "\n");
 }
 
 Freshness::Folder Freshness::stamp(const std::string& name, const struct stat& st) const {
@@ -165,6 +193,7 @@ Freshness::Folder Freshness::take(const std::string& folder, bool with_files) co
 }
 
 std::vector<std::string> Freshness::changed() {
+  if (auto folders = changed_by_watcher()) return std::move(*folders);
   load();
   size_t known = 0;
   for (const auto& f : saved_) known += f.count;
@@ -258,6 +287,10 @@ std::vector<std::string> Freshness::changed() {
     if (differs) out.push_back(*p.name);
   }
   for (int fd : dirs) ::close(fd);
+  if (out.empty()) save_token();  // nothing to read again: the watcher's token already describes the index
+  if (watch_token_.empty() &&
+      (watch_mode() == WatchMode::Always || (watch_mode() == WatchMode::Auto && known > kVerifyFilesUpTo)))
+    start_watcher(repo_);  // for the next command
   return out;
 }
 
@@ -299,6 +332,7 @@ void Freshness::save() const {
   for (const auto& t : now_types_) line('T', t);
   for (const auto& f : now_) line('F', f);
   replace_file(state_file_, out);  // derived data: lost or torn, it only costs a re-check
+  save_token();  // after the state it describes: a crash between the two leaves the older token
 }
 
 }  // namespace crm

@@ -12,10 +12,16 @@
 //
 // This runs before every read, so it is kept to one stat per folder and no
 // allocation per folder: the saved state is a sorted vector of plain numbers.
+//
+// When a watcher runs (index/watch.hpp) none of that happens: it is asked which
+// folders changed since the token saved in .git/crm/watch-token, and the folder
+// state is read only when something changed. Its answer also covers in-place
+// writes, which folder stamps miss above kVerifyFilesUpTo files.
 #pragma once
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +41,6 @@ class Freshness {
   void record(const std::vector<std::string>& folders);
   void save() const;
   void forget();  // next changed() reports every folder
-  size_t files() const;
   // The index's revision: before changed(), the current one (a state saved with a later one is
   // not trusted); before save(), the one the state describes.
   void set_revision(uint64_t revision) { revision_ = revision; }
@@ -60,7 +65,14 @@ class Freshness {
   uint64_t revision_ = 0;
   bool loaded_ = false;
   bool recording_ = false;  // record() was called: now_ holds the state to save
+  bool forgotten_ = false;
+  std::string watch_token_;  // the watcher's answer to changed(): saved with the state it describes
   void load();
+  std::string token_file() const;
+  // The folders the watcher says changed; nullopt: no watcher, or it cannot say (then watch_token_
+  // may still hold its token, to save after the scan).
+  std::optional<std::vector<std::string>> changed_by_watcher();
+  void save_token() const;
   Folder take(const std::string& folder, bool with_files) const;
   Folder stamp(const std::string& name, const struct stat& st) const;
 };

@@ -398,6 +398,7 @@ void Index::rebuild(bool holding_lock) {
 void Index::discard(const Repository& repo) {
   std::filesystem::remove_all(repo.state_dir() + "/index");
   std::remove((repo.state_dir() + "/folders").c_str());
+  std::remove((repo.state_dir() + "/watch-token").c_str());
 }
 
 std::optional<Entry> Index::get(const std::string& id) const {
