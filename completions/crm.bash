@@ -280,7 +280,7 @@ _crm() {
             _crm_words "$_crm_global_opts"
         else
             _crm_words 'init clone contact company deal note task campaign log
-                agenda report show edit history check reindex search export import sync merge-file'
+                agenda report show edit history check reindex watch search export import sync merge-file'
         fi
         return
     fi
@@ -306,6 +306,7 @@ _crm() {
             'merge-file ')    opts='' ;;
             'show '|'reindex ') opts='' ;;
             'check ')         opts='--duplicates' ;;
+            'watch ')         opts='--start --stop --status --idle' ;;
             'search ')       opts='--type --limit --sort --reverse' ;;
             'log ')           opts=$_crm_log_opts ;;
             'agenda ')        opts='--days --owner' ;;

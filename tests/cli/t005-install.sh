@@ -46,7 +46,7 @@ expect_rc 0
 
 test_case "man pages render"
 for page in man1/crm.1 man1/crm-contact.1 man1/crm-company.1 man1/crm-deal.1 man1/crm-show.1 man1/crm-search.1 man1/crm-log.1 man1/crm-task.1 man1/crm-note.1 man1/crm-campaign.1 man1/crm-agenda.1 man1/crm-report.1 man1/crm-export.1 man1/crm-import.1 man1/crm-edit.1 \
-  man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-init.1 man5/crm.5; do
+  man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-watch.1 man1/crm-init.1 man5/crm.5; do
   run sh -c "MANWIDTH=80 man -l '$STAGE/share/man/$page' 2>&1 | col -b"
   expect_rc 0
   expect_out_has "NAME"
@@ -79,6 +79,18 @@ expect_rc 0
 expect_out_has "report"
 expect_out_has "pipeline"
 expect_out_has "owner"
+
+test_case "bash completion completes crm watch and its options"
+run bash -c "
+  PATH='$STAGE/bin':$PATH; source '$STAGE/share/bash-completion/completions/crm'
+  COMP_WORDS=(crm wa); COMP_CWORD=1; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+  echo ---
+  COMP_WORDS=(crm watch --st); COMP_CWORD=2; _crm; printf '%s\n' \"\${COMPREPLY[@]}\"
+"
+expect_rc 0
+expect_out_has "watch"
+expect_out_has "--status"
+expect_out_has "--stop"
 
 test_case "report templates are installed for users to copy"
 [ -s "$STAGE/share/crm/templates/report.html.mustache" ] && pass || failed "report.html.mustache missing"

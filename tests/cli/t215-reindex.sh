@@ -104,4 +104,15 @@ expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | sort)" "$(awk '$1 == "contact" && $5 == "quasar" {print $2}' "$EXPECTED" | sort)"
 expect_eq "$(snapshot)" "$before"
 
+test_case "above 5,000 files, reads start a watcher on their own (CRM_WATCH unset)"
+for _ in $(seq 50); do "$CRM" watch --status >/dev/null 2>&1 && break; sleep 0.1; done
+run crm watch --status
+expect_rc 0
+expect_out_has "folders "
+f=$(ls contacts/*/*.yaml | head -1)
+echo "title: Watched Edit" >>"$f"
+run crm search --format ids 'title:watched'
+expect_out "$(basename "$f" .yaml)"
+crm watch --stop -q
+
 finish
