@@ -199,7 +199,8 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
   std::string from = format_date(first - std::chrono::days{1});
   std::vector<std::pair<sys_seconds, AgendaItem>> items;
 
-  std::vector<Entry> tasks = matching(index, "due:.." + upto, "task");
+  // Done tasks are left out by the index (at M, 2,000 of 5,000 tasks need not be read).
+  std::vector<Entry> tasks = matching(index, "+due:.." + upto + " -has:done", "task");
   std::vector<Entry> meetings = matching(index, "+kind:meeting +at:" + from + ".." + upto, "note");
   // Open deals expected to close in the window, and those whose close date has passed.
   std::string open_deals = "close:.." + upto;

@@ -127,6 +127,7 @@ void Freshness::load() {
 void Freshness::forget() {
   loaded_ = true;
   forgotten_ = true;
+  watched_ = false;
   recording_ = false;
   saved_.clear();
   saved_types_.clear();
@@ -138,6 +139,7 @@ std::string Freshness::token_file() const { return state_file_.substr(0, state_f
 
 std::optional<std::vector<std::string>> Freshness::changed_by_watcher() {
   watch_token_.clear();
+  watched_ = false;
   if (watch_mode() == WatchMode::Never) return std::nullopt;
   // "crm-watch-token REVISION TOKEN": the token of the last answer whose folders the index has read.
   std::string saved, text;
@@ -158,6 +160,7 @@ std::optional<std::vector<std::string>> Freshness::changed_by_watcher() {
   watch_token_ = answer->token;
   // An index behind the token lost commits (it is not flushed): the folders are checked again.
   if (answer->all || saved.empty() || forgotten_ || revision > revision_) return std::nullopt;
+  watched_ = true;
   return std::move(answer->folders);
 }
 
@@ -295,6 +298,10 @@ std::vector<std::string> Freshness::changed() {
 }
 
 void Freshness::record(const std::vector<std::string>& folders) {
+  // Answered by the watcher: the token alone says what the index has read. The folder stamps
+  // are left as they were (read and written, they cost a write at M 20 ms): a later scan finds
+  // the folders changed since, and reads them again to find nothing new.
+  if (watched_) return;
   load();
   if (!recording_) {
     // Only now is the saved state copied: commands that change nothing never pay for it.
@@ -310,6 +317,7 @@ void Freshness::record(const std::vector<std::string>& folders) {
 }
 
 void Freshness::save() const {
+  if (watched_) return save_token();
   if (!recording_) return;
   std::string out(kHeader);
   out += std::to_string(revision_) + "\n";

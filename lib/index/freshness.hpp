@@ -66,6 +66,7 @@ class Freshness {
   bool loaded_ = false;
   bool recording_ = false;  // record() was called: now_ holds the state to save
   bool forgotten_ = false;
+  bool watched_ = false;  // changed() took the watcher's answer: record() and save() keep only its token
   std::string watch_token_;  // the watcher's answer to changed(): saved with the state it describes
   void load();
   std::string token_file() const;
