@@ -30,38 +30,25 @@ void put32(std::string& out, uint32_t v) {
   out.append(b, 4);
 }
 
-struct Entry {
-  size_t offset = 0;
-  size_t size = 0;
-  std::string_view path;
-};
-
-// The entries of an index of version 2 or 3; false when they do not parse.
-bool parse_entries(std::string_view data, uint32_t version, uint32_t count, std::vector<Entry>& entries, size_t& end) {
-  size_t at = 12;
+// One entry of an index of version 2 or 3 at `at`: its size and path; false when it does not parse.
+bool parse_entry(std::string_view data, uint32_t version, size_t at, size_t& size, std::string_view& path) {
   size_t limit = data.size() - kHash;
-  entries.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    if (at + kEntryFixed > limit) return false;
-    uint16_t flags = static_cast<uint16_t>((static_cast<unsigned char>(data[at + 60]) << 8) |
-                                           static_cast<unsigned char>(data[at + 61]));
-    size_t name_at = at + kEntryFixed;
-    if (flags & 0x4000) {  // extended flags: version 3 only
-      if (version < 3) return false;
-      name_at += 2;
-    }
-    size_t nul = data.find('\0', name_at);
-    if (nul == std::string_view::npos || nul >= limit) return false;
-    size_t name_len = nul - name_at;
-    if ((flags & 0xFFF) != std::min<size_t>(name_len, 0xFFF)) return false;
-    size_t size = (name_at - at + name_len + 8) & ~size_t{7};  // 1-8 NULs pad the entry to 8 bytes
-    if (at + size > limit) return false;
-    entries.push_back({at, size, data.substr(name_at, name_len)});
-    at += size;
+  if (at + kEntryFixed > limit) return false;
+  uint16_t flags = static_cast<uint16_t>((static_cast<unsigned char>(data[at + 60]) << 8) |
+                                         static_cast<unsigned char>(data[at + 61]));
+  size_t name_at = at + kEntryFixed;
+  if (flags & 0x4000) {  // extended flags: version 3 only
+    if (version < 3) return false;
+    name_at += 2;
   }
-  end = at;
-  return std::is_sorted(entries.begin(), entries.end(),
-                        [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  size_t nul = data.find('\0', name_at);
+  if (nul == std::string_view::npos || nul >= limit) return false;
+  size_t name_len = nul - name_at;
+  if ((flags & 0xFFF) != std::min<size_t>(name_len, 0xFFF)) return false;
+  size = (name_at - at + name_len + 8) & ~size_t{7};  // 1-8 NULs pad the entry to 8 bytes
+  if (at + size > limit) return false;
+  path = data.substr(name_at, name_len);
+  return true;
 }
 
 // An entry for the file as lstat sees it now.
@@ -136,25 +123,6 @@ bool spliced(std::string_view data, const std::vector<IndexUpdate>& updates, con
   if (data.size() < 12 + kHash || data.substr(0, 4) != "DIRC") return false;
   uint32_t version = be32(data.data() + 4);
   if (version != 2 && version != 3) return false;
-  std::vector<Entry> entries;
-  size_t end = 0;
-  if (!parse_entries(data, version, be32(data.data() + 8), entries, end)) return false;
-
-  // Extensions: TREE is rewritten, REUC kept, other optional ones (untracked cache,
-  // fsmonitor, offset tables) dropped; git rebuilds them. Mandatory ones: decline.
-  std::string_view tree, reuc;
-  for (size_t at = end; at < data.size() - kHash;) {
-    if (at + 8 > data.size() - kHash) return false;
-    std::string_view sig = data.substr(at, 4);
-    size_t len = be32(data.data() + at + 4);
-    if (len > data.size() - kHash - at - 8) return false;
-    std::string_view body = data.substr(at + 8, len);
-    if (sig == "TREE") tree = body;
-    else if (sig == "REUC") reuc = body;
-    else if (sig[0] < 'A' || sig[0] > 'Z') return false;
-    at += 8 + len;
-  }
-
   // Every piece is owned or points into `data`; `owned` is reserved so views into it stay valid.
   owned.reserve(updates.size() + 4);
   auto add = [&](std::string bytes) {
@@ -162,28 +130,55 @@ bool spliced(std::string_view data, const std::vector<IndexUpdate>& updates, con
     parts.emplace_back(owned.back());
   };
   add(std::string(data.substr(0, 12)));  // header; the count is set below
-  size_t count = entries.size();
-  size_t copied_to = 0;  // entries before this one are in `parts`
-  auto copy_until = [&](size_t i) {
-    if (i > copied_to)
-      parts.push_back(data.substr(entries[copied_to].offset,
-                                  entries[i - 1].offset + entries[i - 1].size - entries[copied_to].offset));
+  // One pass over the entries, in order: runs of untouched entries are copied through as they
+  // are; an updated path's entries (every stage) are dropped and its new entry goes where the
+  // order puts it. Nothing is allocated per entry (at M there are 122,000 of them).
+  size_t count = 0, at = 12, run = 12, u = 0;
+  auto flush = [&](size_t to) {
+    if (to > run) parts.push_back(data.substr(run, to - run));
+    run = to;
   };
-  auto by_path = [](const Entry& e, std::string_view p) { return e.path < p; };
-  for (size_t u = 0; u < updates.size(); ++u) {
-    const auto& up = updates[u];
-    auto lo = std::lower_bound(entries.begin() + static_cast<long>(copied_to), entries.end(), up.path, by_path);
-    auto hi = lo;
-    while (hi != entries.end() && hi->path == up.path) ++hi;  // all stages of the path
-    copy_until(static_cast<size_t>(lo - entries.begin()));
-    count -= static_cast<size_t>(hi - lo);
-    copied_to = static_cast<size_t>(hi - entries.begin());
-    if (up.oid) {
-      add(new_entry(up.path, *up.oid, stats[u]));
+  auto insert = [&] {
+    if (updates[u].oid) {
+      add(new_entry(updates[u].path, *updates[u].oid, stats[u]));
       ++count;
     }
+    ++u;
+  };
+  std::string_view previous;
+  for (uint32_t i = 0, n = be32(data.data() + 8); i < n; ++i) {
+    size_t size = 0;
+    std::string_view path;
+    if (!parse_entry(data, version, at, size, path) || path < previous) return false;
+    previous = path;
+    for (; u < updates.size() && updates[u].path < path; insert()) flush(at);  // paths new to the index
+    if (u < updates.size() && updates[u].path == path) {
+      flush(at);
+      run = at + size;  // dropped: the update's entry follows the path's last stage
+    } else {
+      ++count;
+    }
+    at += size;
   }
-  copy_until(entries.size());
+  size_t end = at;
+  flush(end);
+  while (u < updates.size()) insert();
+
+  // Extensions: TREE is rewritten, REUC kept, other optional ones (untracked cache,
+  // fsmonitor, offset tables) dropped; git rebuilds them. Mandatory ones: decline.
+  std::string_view tree, reuc;
+  for (size_t x = end; x < data.size() - kHash;) {
+    if (x + 8 > data.size() - kHash) return false;
+    std::string_view sig = data.substr(x, 4);
+    size_t len = be32(data.data() + x + 4);
+    if (len > data.size() - kHash - x - 8) return false;
+    std::string_view body = data.substr(x + 8, len);
+    if (sig == "TREE") tree = body;
+    else if (sig == "REUC") reuc = body;
+    else if (sig[0] < 'A' || sig[0] > 'Z') return false;
+    x += 8 + len;
+  }
+
   std::string& header = owned.front();
   header[8] = static_cast<char>(count >> 24);
   header[9] = static_cast<char>(count >> 16);
@@ -224,7 +219,8 @@ IndexSplice splice_git_index(const std::string& git_dir, const std::string& work
   struct stat st;
   void* map = MAP_FAILED;
   if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0)
-    map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    // Populated in one call: at M the file is 11 MB, and a fault per page was a third of the splice.
+    map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   if (fd >= 0) ::close(fd);
   std::vector<std::string> owned;
   std::vector<std::string_view> parts;

@@ -148,3 +148,42 @@ TEST_CASE("git index: a held index.lock is reported, and a broken index declined
   CHECK(fs::file_size(r.ours / ".git/index") == 200);
   CHECK_FALSE(fs::exists(r.ours / ".git/index.lock"));
 }
+
+TEST_CASE("git index: a conflicted path's stages are replaced by one entry, others kept") {
+  // Two branches change the same two files: a merge leaves stages 1, 2 and 3 for both.
+  std::string conflict =
+      "git checkout -qb other && echo theirs > contacts/k7/ccc.yaml && echo theirs > notes/ab/n1.yaml && " +
+      std::string("git commit -qam theirs && git checkout -q main && echo ours > contacts/k7/ccc.yaml && ") +
+      "echo ours > notes/ab/n1.yaml && git commit -qam ours && (git merge -q other >/dev/null 2>&1 || true)";
+  Repos r("GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@x GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@x " +
+          conflict);
+  REQUIRE(r.in(r.ours, "git ls-files -u | wc -l") == "6\n");
+  r.put("contacts/k7/ccc.yaml", "resolved\n");
+  r.put("contacts/k7/bbb.yaml", "new, just before the conflicted path\n");
+  REQUIRE(r.update({"contacts/k7/bbb.yaml", "contacts/k7/ccc.yaml"}, {}) == IndexSplice::Done);
+  CHECK(r.in(r.ours, "git ls-files -s") == r.in(r.git, "git ls-files -s"));
+  CHECK(r.in(r.ours, "git ls-files -u") == r.in(r.git, "git ls-files -u"));  // n1.yaml still conflicted
+  CHECK(r.in(r.ours, "git status --porcelain") == r.in(r.git, "git status --porcelain"));
+}
+
+TEST_CASE("git index: entries out of order are declined") {
+  Repos r;
+  // Swap the names of two entries of the same length in place: the file still parses, but
+  // its order is wrong, which git would refuse; the splice must not make it worse.
+  std::string index;
+  {
+    std::ifstream f(r.ours / ".git/index", std::ios::binary);
+    index.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  size_t a = index.find("contacts/k7/aaa.yaml"), c = index.find("contacts/k7/ccc.yaml");
+  REQUIRE(a != std::string::npos);
+  REQUIRE(c != std::string::npos);
+  index.replace(a, 20, "contacts/k7/ccc.yaml");
+  index.replace(c, 20, "contacts/k7/aaa.yaml");
+  std::ofstream(r.ours / ".git/index", std::ios::binary) << index;
+  r.put("contacts/k7/bbb.yaml", "new\n");
+  CHECK(crm::splice_git_index((r.ours / ".git").string(), r.ours.string(),
+                              {{"contacts/k7/bbb.yaml", blob_id(r.ours, "contacts/k7/bbb.yaml")}}) ==
+        IndexSplice::Declined);
+  CHECK_FALSE(fs::exists(r.ours / ".git/index.lock"));
+}
