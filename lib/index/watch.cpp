@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -279,6 +280,24 @@ class Watcher {
   }
 };
 
+// The name of a file system whose files other machines change (inotify only sees this one's), or null.
+// git's fsmonitor declines them too (fsmonitor.allowRemote).
+const char* network_file_system(const std::string& path) {
+  struct statfs fs;
+  if (::statfs(path.c_str(), &fs) != 0) return nullptr;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0x6969: return "nfs";
+    case 0xFF534D42: case 0xFE534D42: case 0x517B: return "smb";
+    case 0x65735546: return "fuse";
+    case 0x01021997: return "9p";
+    case 0x00C36400: return "ceph";
+    case 0x5346414F: return "afs";
+    case 0x47504653: return "gpfs";
+    case 0x0BD00BD0: return "lustre";
+    default: return nullptr;
+  }
+}
+
 volatile sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
@@ -379,6 +398,9 @@ bool run_watcher(const Repository& repo, int idle_seconds, std::string& why) {
   sockaddr_un addr;
   std::string path = socket_path(repo);
   if (!socket_address(path, addr)) return failed("the socket path " + path + " is too long for a unix socket");
+  if (const char* fs = network_file_system(repo.root()))
+    return failed(std::string("the repository is on a network file system (") + fs +
+                  "): inotify does not see changes made from other machines");
   int in = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (in < 0) return failed(std::string("inotify: ") + std::strerror(errno));
   Watcher watcher(repo, in);
