@@ -68,7 +68,7 @@ Entry entry_from(const Xapian::Document& doc) {
   e.type = find_type(j.value("type", ""));
   e.id = j.value("id", "");
   e.path = j.value("path", "");
-  if (j.contains("data")) e.data = j["data"];
+  if (j.contains("data")) e.data = std::move(j["data"]);  // not copied: a record is most of a hit's cost
   e.error = j.value("error", "");
   return e;
 }
