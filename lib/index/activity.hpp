@@ -52,7 +52,7 @@ struct AgendaItem {
   std::string section;  // "overdue" or the local day (YYYY-MM-DD)
   std::string kind;     // task, meeting, deal, cadence
   std::string when;     // the due/at/close value, or the day the cadence ran out
-  Entry entry;
+  Entry entry;          // the record's type and id only (no data)
   std::string text;     // one line: title and who it concerns
   std::string detail;   // contacts/company names, stage and amount, last contact...
 };
