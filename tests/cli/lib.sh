@@ -12,6 +12,8 @@ export GIT_AUTHOR_NAME="Test User" GIT_AUTHOR_EMAIL="test@example.com"
 export GIT_COMMITTER_NAME="Test User" GIT_COMMITTER_EMAIL="test@example.com"
 export GIT_CONFIG_NOSYSTEM=1 TZ=UTC NO_COLOR=1 EDITOR=false
 unset CRM_REPO VISUAL CRM_NOW CRM_WATCH
+# CRM_TEST_WATCH=always: every command asks a watcher (crm-watch(1)), which must change no result.
+[ "${CRM_TEST_WATCH:-}" = always ] && export CRM_WATCH=always
 git config --global user.name "Test User"
 git config --global user.email "test@example.com"
 git config --global init.defaultBranch main
