@@ -40,14 +40,16 @@ void register_watch(CLI::App& app, Context& ctx) {
       if (watcher_status(repo).running) return ctx.say("crm: a watcher already runs");
       ::unlink((repo.state_dir() + "/watch.failed").c_str());  // asked by a person: try now
       start_watcher(repo);
-      for (int i = 0; i < 1000; ++i) {  // watching 10,000 folders takes a moment: wait up to 20 s
+      std::string failed = repo.state_dir() + "/watch.failed";
+      for (int i = 1; i <= 1000; ++i) {  // watching 10,000 folders takes a moment: wait up to 20 s
         if (watcher_status(repo).running) return ctx.say("crm: the watcher runs");
-        std::string failed = repo.state_dir() + "/watch.failed";
-        if (::access(failed.c_str(), F_OK) == 0)
-          {
+        if (::access(failed.c_str(), F_OK) == 0) {
           std::string reason = read_file(failed, 4096, failed);
           fail(Failure::Runtime, "the watcher could not start: " + reason.substr(0, reason.find('\n')));
         }
+        // One that was exiting (started by an earlier command) may have held the lock, so that
+        // none was started: try again (a second one started meanwhile finds the lock taken and exits).
+        if (i % 25 == 0) start_watcher(repo);
         ::usleep(20000);
       }
       fail(Failure::Runtime, "the watcher did not answer within 20 s");

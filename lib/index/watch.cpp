@@ -333,11 +333,20 @@ std::optional<WatchAnswer> ask_watcher(const Repository& repo, const std::string
   size_t n = 0;
   auto [p, ec] = std::from_chars(what.data() + 8, what.data() + what.size(), n);
   if (ec != std::errc() || p != what.data() + what.size()) return std::nullopt;
-  a.folders.reserve(n);
+  // Believed only if every line names a folder inside a record type's folder ("contacts/k7"), and the
+  // count is what came: a broken or impostor answer makes the caller scan instead.
   for (size_t i = 0; i < n; ++i) {
     if (all.empty()) return std::nullopt;  // cut short
-    a.folders.emplace_back(line());
+    std::string_view f = line();
+    size_t slash = f.find('/');
+    const TypeSpec* type = slash == std::string_view::npos ? nullptr : find_type(f.substr(0, slash));
+    std::string_view shard = slash == std::string_view::npos ? std::string_view() : f.substr(slash + 1);
+    if (!type || type->folder != f.substr(0, slash) || shard.empty() || shard.size() > 255 || shard == "." ||
+        shard == ".." || shard.find('/') != std::string_view::npos)
+      return std::nullopt;
+    a.folders.emplace_back(f);
   }
+  if (!all.empty()) return std::nullopt;
   return a;
 }
 
@@ -393,6 +402,7 @@ bool run_watcher(const Repository& repo, int idle_seconds, std::string& why) {
   auto failed = [&](const std::string& reason) {
     why = reason;
     replace_file(state + "/watch.failed", reason + "\n");
+    ::close(lock);  // now, not at exit: a `crm watch --start` waiting for the lock can try again
     return false;
   };
   sockaddr_un addr;

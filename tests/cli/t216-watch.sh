@@ -172,7 +172,13 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(path)
 s.listen(8)
 open(path + ".ready", "w").close()
-answers = [b"crm-watch 1 x:5\nchanged 3\ncontacts/00\n", b"garbage", b"crm-watch 1 x:5\nchanged zz\n"]
+answers = [b"crm-watch 1 x:5\nchanged 3\ncontacts/00\n",        # cut short
+           b"garbage",
+           b"crm-watch 1 x:5\nchanged zz\n",                      # not a count
+           b"crm-watch 1 x:5\nchanged 99999999999999999\n",       # a count to exhaust memory
+           b"crm-watch 1 x:5\nchanged 1\n../../etc\n",            # outside the record folders
+           b"crm-watch 1 x:5\nchanged 1\ncontacts/..\n",
+           b"crm-watch 1 x:5\nchanged 0\nextra\n"]                # more than it said
 for i in range(30):
     c, _ = s.accept()
     c.recv(4096)
@@ -181,7 +187,7 @@ for i in range(30):
 PY
 fake=$!
 for i in $(seq 50); do [ -e .git/crm/watch.sock.ready ] && break; sleep 0.1; done
-for t in Alpha Beta Gamma; do
+for t in Alpha Beta Gamma Delta Epsilon Zeta Eta; do
   set_title "$f" "$t"
   expect_eq "$(titled "$t")" "$ana "
 done
