@@ -24,7 +24,8 @@ void register_watch(CLI::App& app, Context& ctx) {
       ->type_name("DURATION");
   w->callback([&ctx, o] {
     if (o->start + o->stop + o->status > 1) fail(Failure::Usage, "watch: give one of --start, --stop, --status");
-    if (o->idle != "never" && o->idle != "0") parse_duration(o->idle, "--idle");  // before anything starts
+    // Checked before anything starts.
+    int idle = o->idle == "never" || o->idle == "0" ? 0 : duration_minutes(parse_duration(o->idle, "--idle")) * 60;
     Repository& repo = ctx.repo();
     if (o->status) {
       WatcherStatus s = watcher_status(repo);
@@ -54,7 +55,6 @@ void register_watch(CLI::App& app, Context& ctx) {
       }
       fail(Failure::Runtime, "the watcher did not answer within 20 s");
     }
-    int idle = o->idle == "never" || o->idle == "0" ? 0 : duration_minutes(parse_duration(o->idle, "--idle")) * 60;
     std::string why;
     if (!run_watcher(repo, idle, why)) fail(Failure::Runtime, "watch: " + why);
     if (!why.empty()) ctx.warn("the watcher stopped: " + why);

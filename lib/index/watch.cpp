@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "index/freshness.hpp"
+#include "store/module.hpp"
 
 extern char** environ;
 
@@ -104,12 +105,6 @@ bool lock_is_free(const std::string& path) {
   bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
   ::close(fd);
   return free;
-}
-
-std::string exe_path() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 // The watcher's state: what each watch descriptor is, and when each folder last changed.
@@ -357,7 +352,7 @@ void start_watcher(const Repository& repo) {
   if (::stat((state + "/watch.failed").c_str(), &st) == 0 && ::time(nullptr) - st.st_mtime < kFailedQuietSeconds)
     return;
   if (!lock_is_free(state + "/watch.lock")) return;  // one runs, or is starting
-  std::string exe = exe_path();
+  std::string exe = executable_path();
   if (exe.empty()) return;
   posix_spawn_file_actions_t files;
   posix_spawnattr_t attr;

@@ -13,14 +13,15 @@
 
 namespace crm {
 
-void* module_symbol(const char* name, const char* symbol) {
-  std::string dir = ".";
+std::string executable_path() {
   char exe[4096];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    dir.assign(exe, static_cast<size_t>(n));
-    dir.erase(dir.rfind('/'));
-  }
+  return n > 0 ? std::string(exe, static_cast<size_t>(n)) : std::string();
+}
+
+void* module_symbol(const char* name, const char* symbol) {
+  std::string dir = executable_path();
+  dir = dir.empty() ? "." : dir.erase(dir.rfind('/'));
   std::string file = std::string(name) + ".so";
   std::string why;
   for (const std::string& path : {dir + "/" CRM_MODULE_DIR "/" + file, dir + "/" + file}) {

@@ -12,8 +12,13 @@
 // They are looked for in CRM_MODULE_DIR relative to the crm binary
 // (../lib/crm when installed), then beside it (the build tree).
 #pragma once
+#include <string>
 
 namespace crm {
+
+// The running crm binary's path ("" when /proc is not there): modules are found beside it,
+// and the watcher is started from it.
+std::string executable_path();
 
 // The address of `symbol` in module `name` ("crm-git"), loaded once.
 // Fails (exit 1) naming the file and the loader's reason when it cannot be loaded.
