@@ -19,6 +19,7 @@ void link_party(Json& data, const Entry& party);
 
 // A task's due as an instant: a date is due by the end of that local day.
 std::optional<std::chrono::sys_seconds> due_by(const Json& task);
+std::optional<std::chrono::sys_seconds> due_by(const std::string& due);
 bool task_overdue(const Json& task, std::chrono::sys_seconds now);
 
 // The latest note about a contact, or about a company or any of its people.
@@ -38,7 +39,8 @@ std::vector<Moment> timeline(const Index& index, const Entry& e);
 // A contact or company with a keep-in-touch period, and when that period runs out: one period
 // after the local day of the last contact (or of `created`, when never contacted).
 struct Cadence {
-  Entry party;
+  Entry party;                      // its type and id (no data)
+  std::string title, owner;         // as written
   std::string every;                // "30d"
   std::optional<DateTime> last;     // the last contact; none: never contacted
   Days since_day;                   // the day counted from (last contact, else created)

@@ -44,8 +44,8 @@ SearchKind kind_for(const FieldSpec& f) {
 bool reported(const FieldSpec& f) {
   switch (f.kind) {
     case Kind::Money: case Kind::Integer: case Kind::Percent: case Kind::Currency: case Kind::Stage:
-    case Kind::Lifecycle: case Kind::Choice: case Kind::NoteKind: case Kind::Period: case Kind::Ref:
-    case Kind::Refs:
+    case Kind::Lifecycle: case Kind::Choice: case Kind::NoteKind: case Kind::Period: case Kind::Duration:
+    case Kind::Ref: case Kind::Refs:
       return true;
     case Kind::Line:
       return f.name == "owner" || f.name == "author";
@@ -98,8 +98,8 @@ SearchSchema::SearchSchema(const Config& config) {
     std::replace(flag.begin(), flag.end(), '-', '_');
     if (!flag.empty() && flag != name) f.aliases.push_back(flag);
     if (kind == SearchKind::Number || kind == SearchKind::Date) f.slot = next_slot++;
-    if (kind == SearchKind::Date) f.text_slot = f.slot;
-    else if (text) f.text_slot = next_slot++;
+    // A date's text slot holds it as written only when that differs from the slot's UTC form.
+    if (text || kind == SearchKind::Date) f.text_slot = next_slot++;
     seen[name] = fields_.size();
     fields_.push_back(f);
   };
@@ -258,9 +258,9 @@ void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config
   (void)config;
   Xapian::termpos pos = 0;
   auto keep_written = [&](const SearchField& f, const Json& v) {
-    if (f.text_slot == Xapian::BAD_VALUENO || f.text_slot == f.slot) return;
+    if (f.text_slot == Xapian::BAD_VALUENO) return;
     std::string t = written(v);
-    if (!t.empty()) doc.add_value(f.text_slot, t);
+    if (!t.empty() && (f.kind != SearchKind::Date || t != slot_value(f.kind, t))) doc.add_value(f.text_slot, t);
   };
   if (type.field("stage_history")) {
     std::string at = stage_changed(data);

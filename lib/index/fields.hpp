@@ -12,7 +12,8 @@
 //   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
 //   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 4 title as written, 10+ typed fields:
 //          numbers sortable (ranges, sorting) and, for reports, the values of money, numbers, keywords,
-//          links and owners as written (text_slot), so totals stay exact and no document is read
+//          links, owners, durations and dates as written (text_slot), so totals stay exact and
+//          reports and the agenda read no document
 #pragma once
 #include <xapian.h>
 
@@ -45,7 +46,8 @@ struct SearchField {
   std::string prefix;                // X<NAME>
   Xapian::valueno slot = Xapian::BAD_VALUENO;
   std::string ref_type;              // for Ref
-  // The value as written (trimmed; a list's ids joined by spaces), for reports. Dates: same as slot.
+  // The value as written (trimmed; a list's ids joined by spaces), for reports and the agenda.
+  // Dates: only when it differs from slot's (a datetime with an offset); Index::values falls back.
   Xapian::valueno text_slot = Xapian::BAD_VALUENO;
 };
 

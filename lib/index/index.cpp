@@ -47,7 +47,7 @@ constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
-constexpr const char* kLayout = "7";  // 7: value slots for reports (text_slot, stage_changed)
+constexpr const char* kLayout = "8";  // 7: value slots for reports (text_slot, stage_changed); 8: dates as written
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;
@@ -193,11 +193,14 @@ struct Index::State {
     return plan;
   }
 
+  // Into an empty database, a document is added without looking for one with its id first.
+  enum class Fill { Empty, Replacing };
+
   // A whole index from nothing: one thread reads and parses the files of these folders into
   // documents while this one adds them to the index and commits in batches. Parsing and
   // building documents was about 40% of the work, Xapian's inverter and writes the rest.
   size_t build(const std::vector<std::string>& folders, const std::function<void(size_t)>& progress) {
-    return build_from(
+    return build_from(Fill::Empty,
         [&](const std::function<void(const FileStamp&)>& emit) {
           for (const auto& f : folders) {
             size_t slash = f.find('/');
@@ -209,7 +212,7 @@ struct Index::State {
   }
 
   // The same pipeline over any files: `files` calls its argument once per file, on the reader thread.
-  size_t build_from(const std::function<void(const std::function<void(const FileStamp&)>&)>& files,
+  size_t build_from(Fill fill, const std::function<void(const std::function<void(const FileStamp&)>&)>& files,
                     const std::function<void(size_t)>& progress) {
     struct Item {
       std::string id_term;
@@ -251,7 +254,10 @@ struct Index::State {
           ready.swap(queue);
           changed.notify_all();
         }
-        for (auto& item : ready) wdb->replace_document(item.id_term, item.doc);
+        for (auto& item : ready) {
+          if (fill == Fill::Empty) wdb->add_document(item.doc);
+          else wdb->replace_document(item.id_term, item.doc);
+        }
         done += ready.size();
         batch += ready.size();
         if (batch >= kReindexBatch) {
@@ -387,7 +393,7 @@ void Index::files_changed(const std::vector<std::string>& paths) {
     for (const auto& plan : plans) s.apply(plan);
   } else {
     // Many files (an import, a sync): parsed on a second thread while this one indexes.
-    s.build_from(
+    s.build_from(State::Fill::Replacing,
         [&](const std::function<void(const FileStamp&)>& emit) {
           for (const auto& plan : plans)
             for (const auto& fs : plan.files) emit(fs);
@@ -550,16 +556,17 @@ std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std
 ValueRows Index::values(const ValueQuery& vq) const {
   const auto& d = s_->read();
   const auto& schema = s_->schema;
-  std::vector<Xapian::valueno> slots;
+  // Per column, the slot read and, for a date, the slot read when that one is empty.
+  std::vector<std::pair<Xapian::valueno, Xapian::valueno>> slots;
   for (const auto& name : vq.fields) {
     if (name == "id") {
-      slots.push_back(kSlotId);
+      slots.emplace_back(kSlotId, Xapian::BAD_VALUENO);
     } else if (name == "title") {
-      slots.push_back(kSlotShownTitle);
+      slots.emplace_back(kSlotShownTitle, Xapian::BAD_VALUENO);
     } else {
       const SearchField* f = schema.find(name);
       if (!f || f->text_slot == Xapian::BAD_VALUENO) fail(Failure::Usage, "'" + name + "' keeps no value for reports");
-      slots.push_back(f->text_slot);
+      slots.emplace_back(f->text_slot, f->kind == SearchKind::Date ? f->slot : Xapian::BAD_VALUENO);
     }
   }
   ValueRows out;
@@ -612,8 +619,12 @@ ValueRows Index::values(const ValueQuery& vq) const {
   prefault_heap(ids.size() * (slots.size() * 48 + 400));
   out.rows.assign(ids.size(), std::vector<std::string>(slots.size()));
   for (size_t c = 0; c < slots.size(); ++c) {
-    ValueCursor v(d, slots[c]);
+    ValueCursor v(d, slots[c].first);
     for (size_t r = 0; r < ids.size(); ++r) out.rows[r][c] = v.at(ids[r]);
+    if (slots[c].second == Xapian::BAD_VALUENO) continue;
+    ValueCursor utc(d, slots[c].second);
+    for (size_t r = 0; r < ids.size(); ++r)
+      if (out.rows[r][c].empty()) out.rows[r][c] = utc.at(ids[r]);
   }
   return out;
 }

@@ -689,10 +689,10 @@ Section stale(Builder& b) {
       for (auto& r : b.read(type_spec(type), {"id"}).rows) wanted.insert(r[0]);
   for (const auto& c : cadences(b.index)) {
     if (c.due_day >= b.today_ || (filtered && !wanted.count(c.party.id))) continue;
-    std::string owner = c.party.data.value("owner", "");
+    const std::string& owner = c.owner;
     if (!b.owned(owner) || !b.in_window(c.since_day)) continue;
     std::string detail = "every " + c.every + (c.last ? "" : ", never contacted");
-    items.push_back({std::string(c.party.type->name), c.party.id, c.party.title(), owner, detail, "", "", c.since_day,
+    items.push_back({std::string(c.party.type->name), c.party.id, c.title, owner, detail, "", "", c.since_day,
                      (b.today_ - c.since_day).count()});
   }
   std::stable_sort(items.begin(), items.end(), [](const Item& x, const Item& y) {

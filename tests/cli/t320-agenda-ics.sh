@@ -412,4 +412,18 @@ expect_rc 0
 expect_out_has "Kick-off"
 expect_out_has "$(day +1) 10:00"
 
+
+test_case "agenda: a datetime with an offset is shown as written, filed under its local day"
+# Hand-edited: due 23:30 at UTC-5 on the 24th is 04:30 UTC on the 25th.
+t_offset=$(crm task add "Offset task" --due "$(day +1)" --for carla)
+sed -i "s/^due: .*/due: '$(day +1)T23:30:00-05:00'/" "$(rec_path tasks "$t_offset")"
+run env TZ=UTC "$CRM" agenda --format json
+expect_rc 0
+expect_eq "$(printf '%s' "$out" | jq -r --arg i "$t_offset" '.items[] | select(.id==$i) | "\(.section) \(.when) \(.detail)"')" \
+  "$(day +2) $(day +1)T23:30:00-05:00 Carla Ruiz"
+run env TZ=UTC "$CRM" agenda
+expect_out_has "04:30      task     Offset task"
+run env TZ=America/New_York "$CRM" agenda --format json
+expect_eq "$(printf '%s' "$out" | jq -r --arg i "$t_offset" '.items[] | select(.id==$i) | .section')" "$(day +1)"
+
 finish
