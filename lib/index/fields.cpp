@@ -157,15 +157,11 @@ void add_words(const SearchSchema& schema, const SearchField& f, const std::stri
   for (const auto& w : words(text)) {
     ++pos;
     doc.add_posting(term(f.prefix, w), pos);
-    doc.add_term(term("", w));  // no positions: phrases are matched per field
     if (stem) {
       // Only a stem that differs from the word: a word that is its own stem is found
       // as the word itself (QueryBuilder::word looks for both).
       const std::string& s = schema.stem(w);
-      if (s != w) {
-        doc.add_term(term("Z" + f.prefix, s));
-        doc.add_term(term("Z", s));
-      }
+      if (s != w) doc.add_term(term("Z" + f.prefix, s));
     }
   }
   pos += 10;  // no phrase spans two values
@@ -201,7 +197,6 @@ void index_value(const SearchSchema& schema, const SearchField& f, const Json& v
     case SearchKind::Email: {
       std::string e = lower_ascii(trim(text));
       doc.add_term(term(f.prefix, e));
-      doc.add_term(term("", e));
       add_words(schema, SearchField{f.name, {}, SearchKind::Name, f.prefix}, e, doc, pos);
       break;
     }
@@ -211,7 +206,6 @@ void index_value(const SearchSchema& schema, const SearchField& f, const Json& v
         if (c >= '0' && c <= '9') digits += c;
       if (digits.empty()) break;
       doc.add_term(term(f.prefix, digits));
-      doc.add_term(term("", digits));
       break;
     }
     case SearchKind::Ref:

@@ -6,9 +6,9 @@
 //   prefix         what it holds
 //   Q<id>          the record's id                 T<type>      its type
 //   D<folder>      its shard folder                H<field>     the field has a value
-//   X<FIELD><t>    a term of FIELD                  <t>          a term of any field
-//   Z...           the stem of either, when it differs from the word (free text,
-//                  when crm.yaml's language stems)
+//   X<FIELD><t>    a term of FIELD (a query without a field looks in every field)
+//   ZX<FIELD><s>   the stem of a word of FIELD, when it differs from the word (free
+//                  text, when crm.yaml's language stems)
 //   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
 //   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 4 title as written, 10+ typed fields:
 //          numbers sortable (ranges, sorting) and, for reports, the values of money, numbers, keywords,

@@ -80,7 +80,14 @@ Xapian::Query any_of(const std::vector<Xapian::Query>& qs, Xapian::Query::op op 
   return Xapian::Query(op, qs.begin(), qs.end());
 }
 
-bool unprefixed_start(unsigned char c) { return !(c >= 'A' && c <= 'Z'); }
+// A field's words start with a digit, a lower-case letter or a UTF-8 lead byte; a capital
+// letter after a field's prefix is the prefix of a longer field name (XTAG, XTAGS).
+bool word_start(unsigned char c) { return !(c >= 'A' && c <= 'Z'); }
+
+// Fields whose words a query without a field looks for: all but links, numbers and dates.
+bool worded(const SearchField& f) {
+  return f.kind != SearchKind::Ref && f.kind != SearchKind::Number && f.kind != SearchKind::Date;
+}
 
 }  // namespace
 
@@ -150,9 +157,9 @@ Xapian::Query QueryBuilder::clause(const Clause& c) {
     case SearchKind::Keyword:
     case SearchKind::Email: {
       std::string v = f->kind == SearchKind::Email ? lower_ascii(c.term) : fold(c.term);
-      if (c.phrase) return Xapian::Query(f->prefix + v);
+      if (c.phrase) return field_term(f->prefix, v);
       if (v.find('*') != std::string::npos || c.edit_distance > 0) return expand(c, f->prefix, v, c.edit_distance);
-      if (db_.term_exists(f->prefix + v)) return Xapian::Query(f->prefix + v);
+      if (db_.term_exists(f->prefix + v)) return field_term(f->prefix, v);
       return word(c, f->prefix, v, false);  // a word of a longer value ("key" of "key account")
     }
     case SearchKind::Phone: {
@@ -161,7 +168,7 @@ Xapian::Query QueryBuilder::clause(const Clause& c) {
         if ((ch >= '0' && ch <= '9') || ch == '*') digits += ch;
       if (digits.find('*') != std::string::npos) return expand(c, f->prefix, digits, 0);
       if (digits.empty()) return word(c, f->prefix, c.term, false);  // a label: phones:mobile
-      return Xapian::Query(f->prefix + digits);
+      return field_term(f->prefix, digits);
     }
     case SearchKind::Name:
     case SearchKind::Text:
@@ -185,15 +192,12 @@ Xapian::Query QueryBuilder::adjacent(const Clause& c, const std::string& prefix,
     return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(), static_cast<Xapian::termcount>(parts.size()));
   };
   if (!prefix.empty()) return in_field(prefix);
-  // Any field: unprefixed terms carry no positions (they were a quarter of indexing time),
-  // so the phrase is looked for field by field, in the fields that have its first word.
+  // Any field: the phrase is looked for field by field, in the fields that have its first word.
   std::string first = fold(ws.front());
   bool literal = first.find('*') == std::string::npos && c.edit_distance == 0;
   std::vector<Xapian::Query> any;
-  for (const auto& f : schema_.fields()) {
-    bool positional = f.kind != SearchKind::Ref && f.kind != SearchKind::Number && f.kind != SearchKind::Date;
-    if (positional && (!literal || db_.term_exists(f.prefix + first))) any.push_back(in_field(f.prefix));
-  }
+  for (const auto& f : schema_.fields())
+    if (worded(f) && (!literal || db_.term_exists(f.prefix + first))) any.push_back(in_field(f.prefix));
   if (any.empty()) return Xapian::Query::MatchNothing;
   return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
@@ -201,22 +205,57 @@ Xapian::Query QueryBuilder::adjacent(const Clause& c, const std::string& prefix,
 Xapian::Query QueryBuilder::word(const Clause& c, const std::string& prefix, const std::string& raw, bool stem) {
   std::string w = fold(raw);
   if (w.find('*') != std::string::npos || c.edit_distance > 0) return expand(c, prefix, w, c.edit_distance);
+  if (prefix.empty()) return anywhere(c, w, stem);
   if (db_.term_exists(prefix + w)) {
-    if (!stem) return Xapian::Query(prefix + w);
+    if (!stem) return field_term(prefix, w);
   }
   auto ws = crm::words(w);
   if (ws.size() > 1) {
     // "o'brien", "s.l.": the words next to each other.
-    if (db_.term_exists(prefix + w)) return Xapian::Query(prefix + w);
+    if (db_.term_exists(prefix + w)) return field_term(prefix, w);
     return adjacent(c, prefix, ws);
   }
   std::string one = ws.empty() ? w : ws.front();
-  if (!stem) return Xapian::Query(prefix + one);
+  if (!stem) return field_term(prefix, one);
   // Words with this stem: those that differ from it carry a Z term; the stem itself is a word.
   // One synonym, weighed as one term, so a word does not count twice for being its own stem.
   const std::string& s = schema_.stem(one);
-  std::vector<Xapian::Query> forms = {Xapian::Query(prefix + one), Xapian::Query("Z" + prefix + s)};
-  if (s != one) forms.emplace_back(prefix + s);
+  std::vector<Xapian::Query> forms = {field_term(prefix, one), field_term("Z" + prefix, s, "Z")};
+  if (s != one) forms.push_back(field_term(prefix, s));
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
+}
+
+Xapian::Query QueryBuilder::field_term(const std::string& field, const std::string& word, const char* stem) {
+  words_.push_back(stem + word);
+  return Xapian::Query(field + word);
+}
+
+Xapian::Query QueryBuilder::anywhere(const Clause& c, const std::string& w, bool stem) {
+  // Words are indexed under their fields only (a second, field-less copy of every word was a
+  // fifth of indexing time): a word of any field is one synonym of that word in every field
+  // that has it, weighed as one term.
+  std::vector<Xapian::Query> forms;
+  auto add = [&](const std::string& field, const std::string& word, const char* stem = "") {
+    if (db_.term_exists(field + word)) forms.push_back(field_term(field, word, stem));
+  };
+  auto ws = crm::words(w);
+  if (ws.size() > 1) {
+    // A whole email address as one term, else the words in order ("o'brien").
+    for (const auto& f : schema_.fields())
+      if (f.kind == SearchKind::Email) add(f.prefix, w);
+    if (forms.empty()) return adjacent(c, "", ws);
+  } else {
+    std::string one = ws.empty() ? w : ws.front();
+    // The word, and with stemming its stem as a word and the Z term of words with that stem.
+    const std::string* s = stem ? &schema_.stem(one) : nullptr;
+    for (const auto& f : schema_.fields()) {
+      if (!worded(f)) continue;
+      add(f.prefix, one);
+      if (s && *s != one) add(f.prefix, *s);
+      if (s && f.kind == SearchKind::Text) add("Z" + f.prefix, *s, "Z");
+    }
+  }
+  if (forms.empty()) return Xapian::Query::MatchNothing;
   return Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
 }
 
@@ -227,31 +266,31 @@ Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, c
   std::string literal = distance > 0 ? std::string() : pattern.substr(0, pattern.find('*'));
   if (distance > 0 && pattern.find('*') != std::string::npos) bad(c, "a term cannot have both * and ~");
   if (distance > 0 && distance > 3) bad(c, "edit distance " + std::to_string(distance) + " is too large (at most 3)");
-  // Term ranges to look at: all terms under prefix+literal; for an unprefixed search, skip the
-  // prefixed terms (they start with a capital letter).
-  auto scan = [&](const std::string& from) {
-    std::string start = prefix + literal;
-    for (auto t = db_.allterms_begin(from); t != db_.allterms_end(from); ++t) {
+  // The terms under prefix+literal; without a field, under each field's prefix+literal.
+  // Without a field, a keyword's whole value ("key account") is not one of its words.
+  auto scan = [&](const std::string& field, bool words_only) {
+    std::string start = field + literal;
+    for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t) {
       if (++scanned > kMaxTermsScanned || matches.size() >= kMaxExpansions) {
         cut = true;
         return;
       }
       std::string term = *t;
-      if (term.compare(0, start.size(), start) != 0) continue;
-      std::string rest = term.substr(prefix.size());
-      if (prefix.empty() && !rest.empty() && !unprefixed_start(static_cast<unsigned char>(rest[0]))) continue;
+      std::string_view rest = std::string_view(term).substr(field.size());
+      if (!rest.empty() && !word_start(static_cast<unsigned char>(rest[0]))) continue;
+      if (words_only) {
+        auto ws = crm::words(rest);
+        if (ws.size() != 1 || ws.front() != rest) continue;
+      }
       bool hit = distance > 0 ? edit_distance(rest, pattern, distance) <= distance : glob_match(pattern, rest);
-      if (hit) matches.emplace_back(term);
+      if (hit) matches.push_back(field_term(field, std::string(rest)));
     }
   };
-  if (!prefix.empty() || !literal.empty()) {
-    scan(prefix + literal);
+  if (!prefix.empty()) {
+    scan(prefix, false);
   } else {
-    // Unprefixed terms start with a digit, a lower-case letter or the lead byte of a non-ASCII
-    // UTF-8 character (0xC2..0xF4); prefixed terms start with a capital letter.
-    for (char ch = '0'; ch <= '9'; ++ch) scan(std::string(1, ch));
-    for (char ch = 'a'; ch <= 'z'; ++ch) scan(std::string(1, ch));
-    for (int b = 0xc2; b <= 0xf4; ++b) scan(std::string(1, static_cast<char>(b)));
+    for (const auto& f : schema_.fields())
+      if (worded(f) && !cut) scan(f.prefix, f.kind == SearchKind::Keyword);
   }
   if (cut)
     notes_.push_back("'" + c.term + "' matched more terms than crm expands (" + std::to_string(kMaxExpansions) +

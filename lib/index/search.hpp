@@ -25,14 +25,22 @@ class QueryBuilder {
   const std::vector<std::string>& notes() const { return notes_; }
   // Field names a query may use (for the parser's unknown-field check).
   bool knows(std::string_view field) const;
+  // The words (and, as "Z" + stem, the stems) the query looks for, without their fields: what
+  // a snippet is cut around.
+  const std::vector<std::string>& words() const { return words_; }
 
  private:
   const Xapian::Database& db_;
   const SearchSchema& schema_;
   std::vector<std::string> notes_;
+  std::vector<std::string> words_;
+  // The term of `word` in `field` (a field prefix, "Z" + one for a stem: then stem is "Z").
+  Xapian::Query field_term(const std::string& field, const std::string& word, const char* stem = "");
   Xapian::Query clause(const Clause& c);
   Xapian::Query words(const Clause& c, const std::string& prefix, bool stem);
   Xapian::Query word(const Clause& c, const std::string& prefix, const std::string& w, bool stem);
+  // A word (folded, no wildcard) in any field.
+  Xapian::Query anywhere(const Clause& c, const std::string& w, bool stem);
   // Words next to each other in one value (positions are kept for field terms only).
   Xapian::Query adjacent(const Clause& c, const std::string& prefix, const std::vector<std::string>& ws);
   Xapian::Query expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance);
