@@ -87,14 +87,15 @@ std::string slot_value(SearchKind kind, const std::string& text) {
 SearchSchema::SearchSchema(const Config& config) {
   std::map<std::string, size_t> seen;
   Xapian::valueno next_slot = 10;
-  auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type, bool text) {
+  auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type, bool text,
+                 bool bare) {
     if (seen.count(name)) {
       auto& f = fields_[seen[name]];
       if (!flag.empty() && flag != name && std::find(f.aliases.begin(), f.aliases.end(), flag) == f.aliases.end())
         f.aliases.push_back(flag);
       return;
     }
-    SearchField f{name, {}, kind, prefix_for(name), Xapian::BAD_VALUENO, ref_type};
+    SearchField f{name, {}, kind, prefix_for(name), Xapian::BAD_VALUENO, ref_type, bare};
     std::replace(flag.begin(), flag.end(), '-', '_');
     if (!flag.empty() && flag != name) f.aliases.push_back(flag);
     if (kind == SearchKind::Number || kind == SearchKind::Date) f.slot = next_slot++;
@@ -107,15 +108,16 @@ SearchSchema::SearchSchema(const Config& config) {
     for (const auto& f : t.fields) {
       if (f.kind == Kind::Custom || f.kind == Kind::Conflicts) continue;
       if (f.kind == Kind::StageHistory) continue;
-      add(std::string(f.name), kind_for(f), std::string(f.flag), std::string(f.ref_type), reported(f));
+      add(std::string(f.name), kind_for(f), std::string(f.flag), std::string(f.ref_type), reported(f),
+          f.kind != Kind::Text);
     }
-  add(kStageChanged, SearchKind::Date, "", "", true);
+  add(kStageChanged, SearchKind::Date, "", "", true, true);
   // Custom fields: fields.NAME, also reachable as NAME when no built-in field has that name.
   for (const auto& [type, list] : config.fields)
     for (const auto& cf : list) {
       FieldSpec spec{cf.name, cf.kind, "", "", "", false};
       std::string name = "fields." + cf.name;
-      add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "", reported(spec));
+      add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "", reported(spec), cf.kind != Kind::Text);
     }
   stems_ = config.language != "none";
   if (stems_) {
@@ -157,11 +159,15 @@ void add_words(const SearchSchema& schema, const SearchField& f, const std::stri
   for (const auto& w : words(text)) {
     ++pos;
     doc.add_posting(term(f.prefix, w), pos);
+    if (f.bare) doc.add_term(term("", w));  // no positions: phrases are matched per field
     if (stem) {
       // Only a stem that differs from the word: a word that is its own stem is found
       // as the word itself (QueryBuilder::word looks for both).
       const std::string& s = schema.stem(w);
-      if (s != w) doc.add_term(term("Z" + f.prefix, s));
+      if (s != w) {
+        doc.add_term(term("Z" + f.prefix, s));
+        if (f.bare) doc.add_term(term("Z", s));
+      }
     }
   }
   pos += 10;  // no phrase spans two values
@@ -197,6 +203,7 @@ void index_value(const SearchSchema& schema, const SearchField& f, const Json& v
     case SearchKind::Email: {
       std::string e = lower_ascii(trim(text));
       doc.add_term(term(f.prefix, e));
+      doc.add_term(term("", e));
       add_words(schema, SearchField{f.name, {}, SearchKind::Name, f.prefix}, e, doc, pos);
       break;
     }
@@ -206,6 +213,7 @@ void index_value(const SearchSchema& schema, const SearchField& f, const Json& v
         if (c >= '0' && c <= '9') digits += c;
       if (digits.empty()) break;
       doc.add_term(term(f.prefix, digits));
+      doc.add_term(term("", digits));
       break;
     }
     case SearchKind::Ref:

@@ -6,9 +6,9 @@
 //   prefix         what it holds
 //   Q<id>          the record's id                 T<type>      its type
 //   D<folder>      its shard folder                H<field>     the field has a value
-//   X<FIELD><t>    a term of FIELD (a query without a field looks in every field)
-//   ZX<FIELD><s>   the stem of a word of FIELD, when it differs from the word (free
-//                  text, when crm.yaml's language stems)
+//   X<FIELD><t>    a term of FIELD                  <t>          a term of any field but long text
+//   Z...           the stem of either, when it differs from the word (free text,
+//                  when crm.yaml's language stems)
 //   N<word>, XN<words>, E<email>, L<id>            REF resolution and backlinks
 //   slots: 0 file stamp, 1 folded title, 2 id, 3 broken, 4 title as written, 10+ typed fields:
 //          numbers sortable (ranges, sorting) and, for reports, the values of money, numbers, keywords,
@@ -46,6 +46,10 @@ struct SearchField {
   std::string prefix;                // X<NAME>
   Xapian::valueno slot = Xapian::BAD_VALUENO;
   std::string ref_type;              // for Ref
+  // Its words are also indexed without a field (one lookup for a query without a field). Not
+  // for long free text (notes, bodies): that was a fifth of indexing time, and a query looks
+  // for its words under these few fields instead.
+  bool bare = true;
   // The value as written (trimmed; a list's ids joined by spaces), for reports and the agenda.
   // Dates: only when it differs from slot's (a datetime with an offset); Index::values falls back.
   Xapian::valueno text_slot = Xapian::BAD_VALUENO;

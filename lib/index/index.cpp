@@ -47,7 +47,7 @@ constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
-constexpr const char* kLayout = "9";  // 7: value slots for reports; 8: dates as written; 9: words under their fields only
+constexpr const char* kLayout = "10";  // 7: value slots for reports; 8: dates as written; 10: long text under its field only
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;

@@ -1,5 +1,6 @@
 #include "index/search.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -205,7 +206,7 @@ Xapian::Query QueryBuilder::adjacent(const Clause& c, const std::string& prefix,
 Xapian::Query QueryBuilder::word(const Clause& c, const std::string& prefix, const std::string& raw, bool stem) {
   std::string w = fold(raw);
   if (w.find('*') != std::string::npos || c.edit_distance > 0) return expand(c, prefix, w, c.edit_distance);
-  if (prefix.empty()) return anywhere(c, w, stem);
+  if (prefix.empty()) return anywhere(c, w, stem);  // a word of any field
   if (db_.term_exists(prefix + w)) {
     if (!stem) return field_term(prefix, w);
   }
@@ -231,31 +232,35 @@ Xapian::Query QueryBuilder::field_term(const std::string& field, const std::stri
 }
 
 Xapian::Query QueryBuilder::anywhere(const Clause& c, const std::string& w, bool stem) {
-  // Words are indexed under their fields only (a second, field-less copy of every word was a
-  // fifth of indexing time): a word of any field is one synonym of that word in every field
-  // that has it, weighed as one term.
-  std::vector<Xapian::Query> forms;
-  auto add = [&](const std::string& field, const std::string& word, const char* stem = "") {
-    if (db_.term_exists(field + word)) forms.push_back(field_term(field, word, stem));
+  // Words are kept without a field too, except those of long free text (notes, bodies), which
+  // are kept under their field only: one synonym of the word found either way, weighed as one term.
+  struct Candidate {
+    std::string field, word;
+    const char* stem;
   };
+  std::vector<Candidate> candidates;
   auto ws = crm::words(w);
   if (ws.size() > 1) {
-    // A whole email address as one term, else the words in order ("o'brien").
-    for (const auto& f : schema_.fields())
-      if (f.kind == SearchKind::Email) add(f.prefix, w);
-    if (forms.empty()) return adjacent(c, "", ws);
+    candidates.push_back({"", w, ""});  // a whole email address as one term, else the words in order
   } else {
     std::string one = ws.empty() ? w : ws.front();
     // The word, and with stemming its stem as a word and the Z term of words with that stem.
     const std::string* s = stem ? &schema_.stem(one) : nullptr;
-    for (const auto& f : schema_.fields()) {
-      if (!worded(f)) continue;
-      add(f.prefix, one);
-      if (s && *s != one) add(f.prefix, *s);
-      if (s && f.kind == SearchKind::Text) add("Z" + f.prefix, *s, "Z");
-    }
+    auto forms_in = [&](const std::string& field, bool text) {
+      candidates.push_back({field, one, ""});
+      if (s && *s != one) candidates.push_back({field, *s, ""});
+      if (s && text) candidates.push_back({"Z" + field, *s, "Z"});
+    };
+    forms_in("", true);
+    for (const auto& f : schema_.fields())
+      if (!f.bare && worded(f)) forms_in(f.prefix, f.kind == SearchKind::Text);
   }
+  std::vector<Xapian::Query> forms;
+  for (const auto& k : candidates)
+    if (db_.term_exists(k.field + k.word)) forms.push_back(field_term(k.field, k.word, k.stem));
+  if (forms.empty() && ws.size() > 1) return adjacent(c, "", ws);
   if (forms.empty()) return Xapian::Query::MatchNothing;
+  if (forms.size() == 1) return forms.front();
   return Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
 }
 
@@ -266,10 +271,8 @@ Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, c
   std::string literal = distance > 0 ? std::string() : pattern.substr(0, pattern.find('*'));
   if (distance > 0 && pattern.find('*') != std::string::npos) bad(c, "a term cannot have both * and ~");
   if (distance > 0 && distance > 3) bad(c, "edit distance " + std::to_string(distance) + " is too large (at most 3)");
-  // The terms under prefix+literal; without a field, under each field's prefix+literal.
-  // Without a field, a keyword's whole value ("key account") is not one of its words.
-  auto scan = [&](const std::string& field, bool words_only) {
-    std::string start = field + literal;
+  // The terms of `field` that begin with `start` (the field's prefix included).
+  auto scan = [&](const std::string& field, const std::string& start) {
     for (auto t = db_.allterms_begin(start); t != db_.allterms_end(start); ++t) {
       if (++scanned > kMaxTermsScanned || matches.size() >= kMaxExpansions) {
         cut = true;
@@ -278,19 +281,25 @@ Xapian::Query QueryBuilder::expand(const Clause& c, const std::string& prefix, c
       std::string term = *t;
       std::string_view rest = std::string_view(term).substr(field.size());
       if (!rest.empty() && !word_start(static_cast<unsigned char>(rest[0]))) continue;
-      if (words_only) {
-        auto ws = crm::words(rest);
-        if (ws.size() != 1 || ws.front() != rest) continue;
-      }
       bool hit = distance > 0 ? edit_distance(rest, pattern, distance) <= distance : glob_match(pattern, rest);
       if (hit) matches.push_back(field_term(field, std::string(rest)));
     }
   };
   if (!prefix.empty()) {
-    scan(prefix, false);
+    scan(prefix, prefix + literal);
   } else {
+    // Terms without a field start with a digit, a lower-case letter or the lead byte of a
+    // non-ASCII UTF-8 character (0xC2..0xF4); prefixed terms start with a capital letter.
+    if (!literal.empty()) {
+      scan("", literal);
+    } else {
+      for (char ch = '0'; ch <= '9'; ++ch) scan("", std::string(1, ch));
+      for (char ch = 'a'; ch <= 'z'; ++ch) scan("", std::string(1, ch));
+      for (int b = 0xc2; b <= 0xf4; ++b) scan("", std::string(1, static_cast<char>(b)));
+    }
+    // Then long free text, kept under its fields only.
     for (const auto& f : schema_.fields())
-      if (worded(f) && !cut) scan(f.prefix, f.kind == SearchKind::Keyword);
+      if (!f.bare && worded(f) && !cut) scan(f.prefix, f.prefix + literal);
   }
   if (cut)
     notes_.push_back("'" + c.term + "' matched more terms than crm expands (" + std::to_string(kMaxExpansions) +
