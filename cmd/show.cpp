@@ -92,12 +92,12 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
                     {"field", link_field(l, e.id)}});
     j["linked_from"] = lf;
     Json tl = Json::array();
-    for (const auto& m : timeline(index, e))
+    for (const auto& m : timeline(index, e, links))
       tl.push_back({{"when", m.when}, {"what", m.what}, {"id", m.entry.id},
                     {"type", std::string(m.entry.type ? m.entry.type->name : "")}, {"text", m.text}});
     j["timeline"] = tl;
     if (type.name == "contact" || type.name == "company") {
-      auto last = last_contacted(index, e);
+      auto last = last_contacted(index, e, links);
       j["last_contacted"] = last ? Json(format_datetime(*last)) : Json();
     }
     render_records(std::cout, fmt == Format::Yaml ? Format::Yaml : fmt == Format::Ndjson ? Format::Ndjson : Format::Json,
@@ -120,7 +120,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
   }
   // Records linking here, grouped the way people ask: people at a company, deals, direct reports.
   if (type.name == "contact" || type.name == "company") {
-    auto last = last_contacted(index, e);
+    auto last = last_contacted(index, e, links);
     std::string line = last ? format_datetime(*last).substr(0, 10) : "never";
     std::string every = c.value("keep_in_touch", "");
     if (!every.empty() && last) {
@@ -165,7 +165,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
       std::cout << "  " << d(short_id(l->id)) << "  " << l->title() << extra << "\n";
     }
   }
-  auto moments = timeline(index, e);
+  auto moments = timeline(index, e, links);
   if (moments.empty()) return;
   std::cout << "\n" << b("timeline") << " (" << moments.size() << ")\n";
   auto now = crm::now().utc;

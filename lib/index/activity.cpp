@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "index/fields.hpp"
 #include "model/error.hpp"
 #include "model/record.hpp"
 #include "model/text.hpp"
@@ -25,9 +26,9 @@ std::optional<sys_seconds> instant(const std::string& iso) {
   return when_moment(iso).utc;
 }
 
-// A contact and, for a company, every record linking to it (its people, deals...).
-std::vector<Entry> around(const Index& index, const Entry& e) {
-  std::vector<Entry> out = index.linking_to(e.id);
+// The records linking to a record (`links`) and, for a company, to its people.
+std::vector<Entry> around(const Index& index, const Entry& e, const std::vector<Entry>& links) {
+  std::vector<Entry> out = links;
   if (is(e, "company")) {
     std::vector<Entry> more;
     for (const auto& l : out)
@@ -97,7 +98,22 @@ std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
   return moment_of(index.latest_each({party_ids(index, party)}, "at", now_utc()).front());
 }
 
-std::vector<Moment> timeline(const Index& index, const Entry& e) {
+std::optional<DateTime> last_contacted(const Index& index, const Entry& party, const std::vector<Entry>& links) {
+  if (!is(party, "contact")) return last_contacted(index, party);
+  // A contact's notes are among the records linking to it, read already. Compared as the index
+  // compares them (its `at` slot: UTC text), so the answer is latest_each's.
+  std::string upto = now_utc(), best;
+  for (const auto& l : links) {
+    if (!is(l, "note")) continue;
+    std::string at = text_of(l.data, "at");
+    if (!valid_when(at)) continue;
+    std::string v = slot_value(SearchKind::Date, at);
+    if (v <= upto && v > best) best = v;
+  }
+  return moment_of(best.empty() ? std::nullopt : std::optional(best));
+}
+
+std::vector<Moment> timeline(const Index& index, const Entry& e, const std::vector<Entry>& links) {
   std::vector<Moment> out;
   auto add = [&](const std::string& when, const std::string& what, const Entry& src, const std::string& text) {
     if (auto t = instant(when)) out.push_back(Moment{when, *t, what, src, text});
@@ -108,7 +124,7 @@ std::vector<Moment> timeline(const Index& index, const Entry& e) {
       if (h.is_object()) add(text_of(h, "at"), "stage", deal, deal.title() + " -> " + text_of(h, "stage"));
   };
   if (is(e, "deal")) stages(e);
-  for (const auto& l : around(index, e)) {
+  for (const auto& l : around(index, e, links)) {
     if (is(l, "note")) {
       std::string line = l.title();
       std::string outcome = text_of(l.data, "outcome");

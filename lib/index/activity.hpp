@@ -24,6 +24,8 @@ bool task_overdue(const Json& task, std::chrono::sys_seconds now);
 
 // The latest note about a contact, or about a company or any of its people.
 std::optional<DateTime> last_contacted(const Index& index, const Entry& party);
+// The same, given index.linking_to(party.id), which the caller has read already.
+std::optional<DateTime> last_contacted(const Index& index, const Entry& party, const std::vector<Entry>& links);
 
 struct Moment {
   std::string when;  // ISO date or datetime as written
@@ -34,7 +36,8 @@ struct Moment {
 };
 
 // Notes, tasks and deal stage changes that concern a record, newest first.
-std::vector<Moment> timeline(const Index& index, const Entry& e);
+// `links`: index.linking_to(e.id), which the caller has read already.
+std::vector<Moment> timeline(const Index& index, const Entry& e, const std::vector<Entry>& links);
 
 // A contact or company with a keep-in-touch period, and when that period runs out: one period
 // after the local day of the last contact (or of `created`, when never contacted).
