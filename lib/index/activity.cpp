@@ -226,8 +226,9 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
   std::string from = format_date(first - std::chrono::days{1});
   std::vector<std::pair<sys_seconds, AgendaItem>> items;
 
-  // Columns after id and title. Done tasks are left out by the index.
-  enum { Id, Title, When, Who, Contacts, Company, More, More2 };
+  // Columns after id and title; More is a task's priority, a meeting's duration, a deal's stage.
+  // Done tasks are left out by the index.
+  enum { Id, Title, When, Who, Contacts, Company, More, Amount, Currency };
   ValueRows tasks = rows_of(index, "task", {"due", "owner", "contacts", "company", "priority"},
                             "+due:.." + upto + " -has:done");
   ValueRows meetings = rows_of(index, "note", {"at", "author", "contacts", "company", "duration"},
@@ -267,7 +268,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     auto close = instant(d[When]);
     if (!close || *close > end) continue;
     std::string detail = stage;
-    if (!d[More2].empty()) detail += ", " + d[More2] + " " + d[More2 + 1];
+    if (!d[Amount].empty()) detail += ", " + d[Amount] + " " + d[Currency];
     std::string who = names_of(index, d[Contacts], d[Company]);
     if (!who.empty()) detail += "; " + who;
     items.push_back({*close, AgendaItem{section(*close), "deal", d[When], line_ref("deal", d[Id]), d[Title], detail}});
