@@ -23,7 +23,8 @@ void run_search(Context& ctx, const SearchArgs& a) {
   o.limit = a.limit;
   o.sort = a.sort;
   o.reverse = a.reverse;
-  o.snippets = ctx.format(Format::Table) != Format::Ids;
+  o.ids_only = ctx.format(Format::Table) == Format::Ids;
+  o.snippets = !o.ids_only;
   SearchResult r;
   try {
     r = index.search(a.query, o);

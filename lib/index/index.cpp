@@ -785,6 +785,17 @@ SearchResult Index::search(const std::string& query, const SearchOptions& o) con
   SearchResult r;
   r.matches = m.get_matches_estimated();
   r.notes = builder.notes();
+  if (o.ids_only) {
+    // Ids from their value stream, walked in docid order, then put back in rank order.
+    std::vector<std::pair<Xapian::docid, size_t>> order;
+    for (auto it = m.begin(); it != m.end(); ++it) order.emplace_back(*it, order.size());
+    std::sort(order.begin(), order.end());
+    r.hits.resize(order.size());
+    ValueCursor ids(d, kSlotId);
+    for (const auto& [did, rank] : order) r.hits[rank].entry.id = ids.at(did);
+    if (o.reverse && o.sort.empty() && !o.by_title) std::reverse(r.hits.begin(), r.hits.end());
+    return r;
+  }
   prefault_heap(m.size() * 3072);  // a decoded record takes about 3 KB
   // Xapian cuts a snippet around the words of the MSet's query, unprefixed (and "Z" stems): the
   // index keeps words under their fields, so the snippets come from a query of the bare words.

@@ -38,6 +38,7 @@ struct SearchOptions {
   bool by_title = false;
   bool reverse = false;
   bool snippets = true;  // lists and reports do not show them (and they cost most of a large result)
+  bool ids_only = false;  // hits carry their id alone (`--format ids`): no record is read
 };
 
 struct Hit {

@@ -705,4 +705,18 @@ expect_ids "$luis"
 search_ids 'perex~1'
 expect_ids "$luis"
 
+
+test_case "--format ids lists the same records in the same order as the full formats"
+# Ids are read without the records; order, --limit, --sort and --reverse must not change.
+for args in "acme" "acme --limit 2" "a* --sort name" "a* --sort name --reverse" "garcia --reverse" "type:contact --sort created"; do
+  # shellcheck disable=SC2086
+  run crm search --format ids $args
+  expect_rc 0
+  ids=$out
+  expect_match "$ids" '[0-9a-z]'
+  # shellcheck disable=SC2086
+  run crm search --format csv $args
+  expect_eq "$ids" "$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f2)"
+done
+
 finish
