@@ -26,19 +26,17 @@ std::optional<sys_seconds> instant(const std::string& iso) {
   return when_moment(iso).utc;
 }
 
-// The records linking to a record (`links`) and, for a company, to its people.
-std::vector<Entry> around(const Index& index, const Entry& e, const std::vector<Entry>& links) {
-  std::vector<Entry> out = links;
-  if (is(e, "company")) {
-    std::vector<Entry> more;
-    for (const auto& l : out)
-      if (is(l, "contact") && text_of(l.data, "company") == e.id)
-        for (auto& n : index.linking_to(l.id)) more.push_back(std::move(n));
-    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-  }
+// For a company, the records linking to its people and not to it (`links`, read already).
+std::vector<Entry> through_people(const Index& index, const Entry& e, const std::vector<Entry>& links) {
+  std::vector<Entry> more;
+  if (!is(e, "company")) return more;
   std::set<std::string> seen;
-  std::erase_if(out, [&](const Entry& x) { return !seen.insert(x.id).second; });
-  return out;
+  for (const auto& l : links) seen.insert(l.id);
+  for (const auto& l : links)
+    if (is(l, "contact") && text_of(l.data, "company") == e.id)
+      for (auto& n : index.linking_to(l.id))
+        if (seen.insert(n.id).second) more.push_back(std::move(n));
+  return more;
 }
 
 }  // namespace
@@ -124,19 +122,21 @@ std::vector<Moment> timeline(const Index& index, const Entry& e, const std::vect
       if (h.is_object()) add(text_of(h, "at"), "stage", deal, deal.title() + " -> " + text_of(h, "stage"));
   };
   if (is(e, "deal")) stages(e);
-  for (const auto& l : around(index, e, links)) {
-    if (is(l, "note")) {
-      std::string line = l.title();
-      std::string outcome = text_of(l.data, "outcome");
-      if (!outcome.empty()) line += " (" + outcome + ")";
-      add(text_of(l.data, "at"), text_of(l.data, "kind"), l, line);
-    } else if (is(l, "task")) {
-      if (l.data.contains("done")) add(text_of(l.data, "done"), "done", l, l.title());
-      else add(text_of(l.data, "due").empty() ? text_of(l.data, "created") : text_of(l.data, "due"), "task", l, l.title());
-    } else if (is(l, "deal")) {
-      stages(l);
+  const std::vector<Entry> more = through_people(index, e, links);
+  for (const auto* list : {&links, &more})
+    for (const auto& l : *list) {
+      if (is(l, "note")) {
+        std::string line = l.title();
+        std::string outcome = text_of(l.data, "outcome");
+        if (!outcome.empty()) line += " (" + outcome + ")";
+        add(text_of(l.data, "at"), text_of(l.data, "kind"), l, line);
+      } else if (is(l, "task")) {
+        if (l.data.contains("done")) add(text_of(l.data, "done"), "done", l, l.title());
+        else add(text_of(l.data, "due").empty() ? text_of(l.data, "created") : text_of(l.data, "due"), "task", l, l.title());
+      } else if (is(l, "deal")) {
+        stages(l);
+      }
     }
-  }
   // Newest first; at the same second, what was recorded later (a deal's later stage) first.
   std::reverse(out.begin(), out.end());
   std::stable_sort(out.begin(), out.end(), [](const Moment& a, const Moment& b) { return a.at > b.at; });

@@ -262,7 +262,8 @@ void index_fields(const SearchSchema& schema, const TypeSpec& type, const Config
   auto keep_written = [&](const SearchField& f, const Json& v) {
     if (f.text_slot == Xapian::BAD_VALUENO) return;
     std::string t = written(v);
-    if (!t.empty() && (f.kind != SearchKind::Date || t != slot_value(f.kind, t))) doc.add_value(f.text_slot, t);
+    // A date only when it differs from the UTC form index_value put in its slot.
+    if (!t.empty() && (f.kind != SearchKind::Date || t != doc.get_value(f.slot))) doc.add_value(f.text_slot, t);
   };
   if (type.field("stage_history")) {
     std::string at = stage_changed(data);
