@@ -307,7 +307,8 @@ std::string LibGit2::commit(const std::vector<Change>& changes, const std::strin
 namespace {
 // `git update-index` honours what the splice declines (split index, version 4), and rewrites
 // the index faster than libgit2. Returns false when git cannot run.
-bool git_update_index(const std::string& root, const std::vector<Change>& changes) {
+// `share`: fold a split index's entries into a new shared index as well.
+bool git_update_index(const std::string& root, const std::vector<Change>& changes, bool share = false) {
   int in[2];
   if (::pipe2(in, O_CLOEXEC) != 0) return false;
   pid_t pid = ::fork();
@@ -316,7 +317,9 @@ bool git_update_index(const std::string& root, const std::vector<Change>& change
     ::dup2(in[0], STDIN_FILENO);
     int devnull = ::open("/dev/null", O_WRONLY);
     if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    execlp("git", "git", "-C", root.c_str(), "update-index", "--add", "--remove", "-z", "--stdin", nullptr);
+    if (devnull >= 0 && share) ::dup2(devnull, STDERR_FILENO);  // best effort: its warnings are not crm's
+    if (share) execlp("git", "git", "-C", root.c_str(), "update-index", "--split-index", nullptr);
+    else execlp("git", "git", "-C", root.c_str(), "update-index", "--add", "--remove", "-z", "--stdin", nullptr);
     _exit(127);
   }
   ::close(in[0]);
@@ -353,9 +356,19 @@ void LibGit2::refresh_index(const std::vector<Change>& changes) {
     }
     updates.push_back(std::move(u));
   }
+  // core.splitIndex: true splits the index now, false never; unset: when it is large.
+  SplitIndex split = SplitIndex::WhenLarge;
+  git_config* cfg = nullptr;
+  int on = 0;
+  if (git_repository_config_snapshot(&cfg, repo_) == 0 && git_config_get_bool(&on, cfg, "core.splitIndex") == 0)
+    split = on ? SplitIndex::Always : SplitIndex::Never;
+  git_config_free(cfg);
   for (int tries = 0;; ++tries) {
-    IndexSplice r = splice_git_index(git_repository_path(repo_), root_, updates);
-    if (r == IndexSplice::Done) return;
+    IndexSplice r = splice_git_index(git_repository_path(repo_), root_, updates, split);
+    // Many entries in a split index slow down every git that reads it: git folds them into a
+    // new shared index (and expires the old one as it does its own). Without git they stay.
+    if (r == IndexSplice::DoneSplitLarge) git_update_index(root_, {}, true);
+    if (r == IndexSplice::Done || r == IndexSplice::DoneSplitNow || r == IndexSplice::DoneSplitLarge) return;
     if (r == IndexSplice::Declined || tries == 200) break;
     ::usleep(10000);  // a git command holds index.lock: wait for it, as git would not
   }

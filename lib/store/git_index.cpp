@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace crm {
@@ -107,6 +108,67 @@ bool invalidate_trees(std::string_view& in, const std::string& dir, const std::v
   return true;
 }
 
+// git's EWAH bitmaps (Documentation/technical/bitmap-format.txt), as the link extension of a
+// split index stores which shared entries are deleted or replaced: bit size, word count, the
+// 64-bit words big-endian, the position of the last run-length word. A run-length word holds
+// the running bit (bit 0), how many 64-bit words repeat it (bits 1-32) and how many literal
+// words follow (bits 33-63). Bits count from the least significant bit of each word.
+uint64_t be64(const char* p) { return (uint64_t{be32(p)} << 32) | be32(p + 4); }
+
+void put64(std::string& out, uint64_t v) {
+  put32(out, static_cast<uint32_t>(v >> 32));
+  put32(out, static_cast<uint32_t>(v));
+}
+
+// The set bits, ascending, of the bitmap at the start of `in`, which is advanced past it;
+// nullopt when it does not parse or sets a bit at or past `limit`.
+std::optional<std::vector<uint32_t>> read_ewah(std::string_view& in, uint32_t limit) {
+  if (in.size() < 8) return std::nullopt;
+  size_t words = be32(in.data() + 4);
+  if (words > (in.size() - 12) / 8) return std::nullopt;
+  std::vector<uint32_t> bits;
+  uint64_t pos = 0;
+  for (size_t w = 0; w < words;) {
+    uint64_t rlw = be64(in.data() + 8 + 8 * w++);
+    uint64_t run = ((rlw >> 1) & 0xFFFFFFFFu) * 64, literals = rlw >> 33;
+    if (pos + run > limit + uint64_t{64} || literals > words - w) return std::nullopt;
+    if (rlw & 1)
+      for (uint64_t b = 0; b < run; ++b) bits.push_back(static_cast<uint32_t>(pos + b));
+    pos += run;
+    for (; literals > 0; --literals, pos += 64) {
+      uint64_t word = be64(in.data() + 8 + 8 * w++);
+      for (int b = 0; b < 64; ++b)
+        if (word >> b & 1) bits.push_back(static_cast<uint32_t>(pos + b));
+    }
+  }
+  if (!bits.empty() && bits.back() >= limit) return std::nullopt;
+  in.remove_prefix(12 + 8 * words);
+  return bits;
+}
+
+std::string ewah(const std::vector<uint32_t>& bits) {
+  std::vector<uint64_t> plain(bits.empty() ? 0 : bits.back() / 64 + 1);
+  for (uint32_t b : bits) plain[b / 64] |= uint64_t{1} << (b % 64);
+  std::vector<uint64_t> words;
+  size_t last_rlw = 0;
+  for (size_t i = 0; i < plain.size();) {
+    uint64_t zeros = 0, literals = 0;
+    while (i < plain.size() && plain[i] == 0) ++zeros, ++i;  // at most 2^26 words here: no overflow
+    last_rlw = words.size();
+    words.push_back(0);
+    while (i + literals < plain.size() && plain[i + literals] != 0) words.push_back(plain[i + literals++]);
+    i += literals;
+    words[last_rlw] = zeros << 1 | literals << 33;
+  }
+  if (words.empty()) words.push_back(0);  // an empty bitmap is one empty run-length word, as git writes it
+  std::string out;
+  put32(out, bits.empty() ? 0 : bits.back() + 1);
+  put32(out, static_cast<uint32_t>(words.size()));
+  for (uint64_t w : words) put64(out, w);
+  put32(out, static_cast<uint32_t>(last_rlw));
+  return out;
+}
+
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -117,31 +179,89 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
-// The new index, or false when this index is one we do not handle.
-bool spliced(std::string_view data, const std::vector<IndexUpdate>& updates, const std::vector<struct stat>& stats,
-             std::vector<std::string>& owned, std::vector<std::string_view>& parts) {
-  if (data.size() < 12 + kHash || data.substr(0, 4) != "DIRC") return false;
-  uint32_t version = be32(data.data() + 4);
-  if (version != 2 && version != 3) return false;
-  // Every piece is owned or points into `data`; `owned` is reserved so views into it stay valid.
-  owned.reserve(updates.size() + 4);
-  auto add = [&](std::string bytes) {
+// Writes the pieces and their SHA-1 (git's trailer) to `fd`; the hash, or nullopt on failure.
+std::optional<std::array<uint8_t, 20>> write_hashed(int fd, const std::vector<std::string_view>& parts) {
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // as in git.cpp: no system config to read
+  EVP_MD_CTX* sha = EVP_MD_CTX_new();
+  std::array<uint8_t, 20> hash{};
+  unsigned int hash_len = 0;
+  bool ok = sha && EVP_DigestInit_ex(sha, EVP_sha1(), nullptr) == 1;
+  for (auto p : parts) ok = ok && EVP_DigestUpdate(sha, p.data(), p.size()) == 1 && write_all(fd, p);
+  ok = ok && EVP_DigestFinal_ex(sha, hash.data(), &hash_len) == 1 && hash_len == kHash &&
+       write_all(fd, {reinterpret_cast<const char*>(hash.data()), kHash});
+  EVP_MD_CTX_free(sha);
+  if (!ok) return std::nullopt;
+  return hash;
+}
+
+std::string hex(std::string_view bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) out += {digits[c >> 4], digits[c & 15]};
+  return out;
+}
+
+struct Mapped {  // a file mapped read-only, whole
+  std::string_view data;
+  explicit Mapped(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) return;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      // Populated in one call: at M the file is 11 MB, and a fault per page was a third of the splice.
+      void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (map != MAP_FAILED) data = {static_cast<const char*>(map), static_cast<size_t>(st.st_size)};
+    }
+    ::close(fd);
+  }
+  ~Mapped() {
+    if (!data.empty()) ::munmap(const_cast<char*>(data.data()), data.size());
+  }
+  Mapped(const Mapped&) = delete;
+  Mapped& operator=(const Mapped&) = delete;
+};
+
+// The new index as pieces, each owned or pointing into the old one: the header, the entries
+// (a split index's nameless replacements first), then the extensions.
+struct Spliced {
+  std::vector<std::string> owned;
+  std::vector<std::string_view> parts;
+  size_t entries_end = 0;  // parts[0, entries_end) are the header and the entries
+  uint32_t count = 0;
+  uint32_t version = 0;
+  std::vector<std::string_view> replacements;  // a split index's: they replace shared entries, in order
+  std::string_view link;                       // the link extension's body: this index is split
+
+  void add(std::string bytes) {
     owned.push_back(std::move(bytes));
     parts.emplace_back(owned.back());
-  };
-  add(std::string(data.substr(0, 12)));  // header; the count is set below
+  }
+  void set_count(uint32_t n) {
+    std::string& header = owned.front();
+    for (int i = 0; i < 4; ++i) header[8 + i] = static_cast<char>(n >> (24 - 8 * i));
+  }
+};
+
+// Splices the entries and rewrites the extensions; false when this index is one we do not handle.
+bool splice_entries(std::string_view data, const std::vector<IndexUpdate>& updates,
+                    const std::vector<struct stat>& stats, Spliced& s) {
+  if (data.size() < 12 + kHash || data.substr(0, 4) != "DIRC") return false;
+  s.version = be32(data.data() + 4);
+  if (s.version != 2 && s.version != 3) return false;
+  s.owned.reserve(updates.size() + 8);  // views into `owned` stay valid
+  s.add(std::string(data.substr(0, 12)));  // header; the count is set by the caller
   // One pass over the entries, in order: runs of untouched entries are copied through as they
   // are; an updated path's entries (every stage) are dropped and its new entry goes where the
   // order puts it. Nothing is allocated per entry (at M there are 122,000 of them).
-  size_t count = 0, at = 12, run = 12, u = 0;
+  size_t at = 12, run = 12, u = 0;
   auto flush = [&](size_t to) {
-    if (to > run) parts.push_back(data.substr(run, to - run));
+    if (to > run) s.parts.push_back(data.substr(run, to - run));
     run = to;
   };
   auto insert = [&] {
     if (updates[u].oid) {
-      add(new_entry(updates[u].path, *updates[u].oid, stats[u]));
-      ++count;
+      s.add(new_entry(updates[u].path, *updates[u].oid, stats[u]));
+      ++s.count;
     }
     ++u;
   };
@@ -149,23 +269,33 @@ bool spliced(std::string_view data, const std::vector<IndexUpdate>& updates, con
   for (uint32_t i = 0, n = be32(data.data() + 8); i < n; ++i) {
     size_t size = 0;
     std::string_view path;
-    if (!parse_entry(data, version, at, size, path) || path < previous) return false;
+    if (!parse_entry(data, s.version, at, size, path)) return false;
+    if (path.empty()) {  // a split index's replacement: they all come before the named entries
+      if (!previous.empty()) return false;
+      s.replacements.push_back(data.substr(at, size));
+      at += size;
+      run = at;
+      continue;
+    }
+    if (path < previous) return false;
     previous = path;
     for (; u < updates.size() && updates[u].path < path; insert()) flush(at);  // paths new to the index
     if (u < updates.size() && updates[u].path == path) {
       flush(at);
       run = at + size;  // dropped: the update's entry follows the path's last stage
     } else {
-      ++count;
+      ++s.count;
     }
     at += size;
   }
   size_t end = at;
   flush(end);
   while (u < updates.size()) insert();
+  s.entries_end = s.parts.size();
 
-  // Extensions: TREE is rewritten, REUC kept, other optional ones (untracked cache,
-  // fsmonitor, offset tables) dropped; git rebuilds them. Mandatory ones: decline.
+  // Extensions: TREE is rewritten, REUC kept, link (a split index) handled by the caller, other
+  // optional ones (untracked cache, fsmonitor, offset tables) dropped; git rebuilds them.
+  // Other mandatory ones: decline.
   std::string_view tree, reuc;
   for (size_t x = end; x < data.size() - kHash;) {
     if (x + 8 > data.size() - kHash) return false;
@@ -175,31 +305,116 @@ bool spliced(std::string_view data, const std::vector<IndexUpdate>& updates, con
     std::string_view body = data.substr(x + 8, len);
     if (sig == "TREE") tree = body;
     else if (sig == "REUC") reuc = body;
+    else if (sig == "link") s.link = body;
     else if (sig[0] < 'A' || sig[0] > 'Z') return false;
     x += 8 + len;
   }
-
-  std::string& header = owned.front();
-  header[8] = static_cast<char>(count >> 24);
-  header[9] = static_cast<char>(count >> 16);
-  header[10] = static_cast<char>(count >> 8);
-  header[11] = static_cast<char>(count);
-
+  if (!s.replacements.empty() && s.link.empty()) return false;
   if (!tree.empty()) {
     std::string t;
     std::string_view in = tree;
     if (!invalidate_trees(in, "", updates, t) || !in.empty()) return false;
     std::string ext = "TREE";
     put32(ext, static_cast<uint32_t>(t.size()));
-    add(ext + t);
+    s.add(ext + t);
   }
-  if (!reuc.empty()) parts.push_back(data.substr(static_cast<size_t>(reuc.data() - data.data()) - 8, reuc.size() + 8));
+  if (!reuc.empty()) s.parts.push_back(data.substr(static_cast<size_t>(reuc.data() - data.data()) - 8, reuc.size() + 8));
+  return true;
+}
+
+std::string link_extension(std::string_view shared_id, const std::vector<uint32_t>& deleted,
+                           const std::vector<uint32_t>& replaced) {
+  std::string body = std::string(shared_id) + ewah(deleted) + ewah(replaced);
+  std::string ext = "link";
+  put32(ext, static_cast<uint32_t>(body.size()));
+  return ext + body;
+}
+
+// A split index (git's Documentation/technical/split-index.txt): most entries live in
+// .git/sharedindex.<id>, which is left as it is. Written paths become entries of .git/index,
+// which git reads as replacing their shared ones; a removed path's shared entries are marked
+// deleted in the link extension. False when it does not parse.
+bool splice_split(const std::string& git_dir, const std::vector<IndexUpdate>& updates, Spliced& s) {
+  std::string_view link = s.link;
+  if (link.size() <= kHash) return false;  // no bitmaps: git treats it as not split
+  std::string_view shared_id = link.substr(0, kHash);
+  link.remove_prefix(kHash);
+  std::string shared_path = git_dir + "/sharedindex." + hex(shared_id);
+  Mapped shared(shared_path);
+  if (shared.data.size() < 12 + kHash || shared.data.substr(0, 4) != "DIRC" || be32(shared.data.data() + 4) != s.version)
+    return false;
+  uint32_t shared_count = be32(shared.data.data() + 8);
+  auto deleted = read_ewah(link, shared_count);
+  auto replaced = deleted ? read_ewah(link, shared_count) : std::nullopt;
+  if (!replaced || !link.empty() || replaced->size() != s.replacements.size()) return false;
+  std::vector<bool> kept(s.replacements.size(), true);
+  if (std::any_of(updates.begin(), updates.end(), [](const IndexUpdate& u) { return !u.oid; })) {
+    // Removed paths: their entries in the shared index are found by one pass over it.
+    auto u = updates.begin();
+    size_t at = 12;
+    for (uint32_t i = 0; i < shared_count; ++i) {
+      size_t size = 0;
+      std::string_view path;
+      if (!parse_entry(shared.data, s.version, at, size, path)) return false;
+      at += size;
+      while (u != updates.end() && u->path < path) ++u;
+      if (u == updates.end()) break;
+      if (u->oid || u->path != path) continue;
+      if (!std::binary_search(deleted->begin(), deleted->end(), i))
+        deleted->insert(std::lower_bound(deleted->begin(), deleted->end(), i), i);
+      // git refuses an entry both replaced and deleted: the replacement goes.
+      auto r = std::lower_bound(replaced->begin(), replaced->end(), i);
+      if (r != replaced->end() && *r == i) {
+        size_t k = static_cast<size_t>(r - replaced->begin()), j = 0;
+        for (size_t seen = 0; j < kept.size(); ++j)
+          if (kept[j] && seen++ == k) break;
+        kept[j] = false;
+        replaced->erase(r);
+      }
+    }
+  }
+  std::vector<std::string_view> entries;
+  for (size_t j = 0; j < kept.size(); ++j)
+    if (kept[j]) entries.push_back(s.replacements[j]);
+  s.count += static_cast<uint32_t>(entries.size());
+  s.parts.insert(s.parts.begin() + 1, entries.begin(), entries.end());
+  s.entries_end += entries.size();
+  s.add(link_extension(shared_id, *deleted, *replaced));
+  // As git does: a shared index in use is kept fresh, so that git's expiry of old ones spares it.
+  ::utimensat(AT_FDCWD, shared_path.c_str(), nullptr, 0);
+  return true;
+}
+
+// Moves every entry to a new .git/sharedindex.<id>, leaving .git/index with none but the link
+// to it and the extensions.
+bool split_now(const std::string& git_dir, Spliced& s) {
+  std::vector<std::string_view> shared(s.parts.begin(), s.parts.begin() + static_cast<std::ptrdiff_t>(s.entries_end));
+  s.set_count(s.count);
+  std::string temp = git_dir + "/sharedindex_XXXXXX";
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) return false;
+  auto id = write_hashed(fd, shared);
+  bool ok = ::close(fd) == 0 && id;
+  std::string id_bytes = id ? std::string(reinterpret_cast<const char*>(id->data()), kHash) : "";
+  ok = ok && ::chmod(temp.c_str(), 0644) == 0 &&
+       ::rename(temp.c_str(), (git_dir + "/sharedindex." + hex(id_bytes)).c_str()) == 0;
+  if (!ok) {
+    ::unlink(temp.c_str());
+    return false;
+  }
+  std::vector<std::string_view> small = {s.parts.front()};  // the header: the caller sets its count
+  small.insert(small.end(), s.parts.begin() + static_cast<std::ptrdiff_t>(s.entries_end), s.parts.end());
+  s.parts = std::move(small);
+  s.entries_end = 1;
+  s.count = 0;
+  s.add(link_extension(id_bytes, {}, {}));
   return true;
 }
 
 }  // namespace
 
-IndexSplice splice_git_index(const std::string& git_dir, const std::string& work_tree, std::vector<IndexUpdate> updates) {
+IndexSplice splice_git_index(const std::string& git_dir, const std::string& work_tree, std::vector<IndexUpdate> updates,
+                             SplitIndex split) {
   if (updates.empty()) return IndexSplice::Done;
   std::stable_sort(updates.begin(), updates.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   // The last update of a path wins.
@@ -215,32 +430,26 @@ IndexSplice splice_git_index(const std::string& git_dir, const std::string& work
   std::string index = git_dir + "/index", lock = index + ".lock";
   int lfd = ::open(lock.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (lfd < 0) return errno == EEXIST ? IndexSplice::Busy : IndexSplice::Declined;
-  int fd = ::open(index.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  void* map = MAP_FAILED;
-  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0)
-    // Populated in one call: at M the file is 11 MB, and a fault per page was a third of the splice.
-    map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  if (fd >= 0) ::close(fd);
-  std::vector<std::string> owned;
-  std::vector<std::string_view> parts;
-  bool ok = map != MAP_FAILED &&
-            spliced({static_cast<const char*>(map), static_cast<size_t>(st.st_size)}, unique, stats, owned, parts);
-  if (ok) {
-    // The trailer: SHA-1 of everything before it.
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // as in git.cpp: no system config to read
-    EVP_MD_CTX* sha = EVP_MD_CTX_new();
-    unsigned char hash[EVP_MAX_MD_SIZE];
-    unsigned int hash_len = 0;
-    ok = sha && EVP_DigestInit_ex(sha, EVP_sha1(), nullptr) == 1;
-    for (auto p : parts) ok = ok && EVP_DigestUpdate(sha, p.data(), p.size()) == 1 && write_all(lfd, p);
-    ok = ok && EVP_DigestFinal_ex(sha, hash, &hash_len) == 1 && hash_len == kHash &&
-         write_all(lfd, {reinterpret_cast<const char*>(hash), kHash});
-    EVP_MD_CTX_free(sha);
+  IndexSplice result = IndexSplice::Done;
+  bool ok = false;
+  {
+    Mapped old(index);
+    Spliced s;
+    ok = !old.data.empty() && splice_entries(old.data, unique, stats, s);
+    if (ok && !s.link.empty()) {
+      ok = splice_split(git_dir, unique, s);
+      if (s.count > kSplitEntriesAtMost) result = IndexSplice::DoneSplitLarge;
+    } else if (ok && (split == SplitIndex::Always || (split == SplitIndex::WhenLarge && s.count >= kSplitFrom))) {
+      ok = split_now(git_dir, s);
+      result = IndexSplice::DoneSplitNow;
+    }
+    if (ok) {
+      s.set_count(s.count);
+      ok = write_hashed(lfd, s.parts).has_value();
+    }
   }
-  if (map != MAP_FAILED) ::munmap(map, static_cast<size_t>(st.st_size));
   ok = ::close(lfd) == 0 && ok;
-  if (ok && ::rename(lock.c_str(), index.c_str()) == 0) return IndexSplice::Done;
+  if (ok && ::rename(lock.c_str(), index.c_str()) == 0) return result;
   ::unlink(lock.c_str());
   return IndexSplice::Declined;
 }
