@@ -2,6 +2,17 @@
 # Several crm processes at once, and kill -9 in the middle of writes.
 . "${CRM_TEST_LIB:-$(dirname "$0")/lib.sh}"
 
+# N `crm contact add "NAME i"` at once; their ids in $WORK/NAME-i.out; $fails: how many failed.
+parallel_adds() {
+  local name=$1 n=$2 pids=() p i
+  for i in $(seq 1 "$n"); do
+    crm contact add "$name $i" --email "${name,,}$i@x.example" >"$WORK/$name-$i.out" 2>"$WORK/$name-$i.err" &
+    pids+=($!)
+  done
+  fails=0
+  for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+}
+
 new_repo
 
 test_case "two contact adds at once: both land"
@@ -25,23 +36,17 @@ expect_eq "$(git log --format=%s "$base..HEAD" | sort | tr '\n' '|')" "contact: 
 
 test_case "ten contact adds at once: ten commits, ten files, clean"
 base=$(head_sha)
-pids=()
-for i in $(seq 1 10); do
-  crm contact add "Burst $i" --email "burst$i@x.example" >"$WORK/b$i.out" 2>"$WORK/b$i.err" &
-  pids+=($!)
-done
-fails=0
-for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+parallel_adds Burst 10
 expect_eq "$fails" 0
 expect_commits_since "$base" 10
 expect_eq "$(git log --format=%s "$base..HEAD" | grep -c '^contact: add Burst ')" 10
 expect_eq "$(find contacts -name '*.yaml' | wc -l | tr -d ' ')" 12
 for i in $(seq 1 10); do
-  id=$(cat "$WORK/b$i.out")
+  id=$(cat "$WORK/Burst-$i.out")
   expect_match "$id" '^[0-9a-z]{8,32}$'
   expect_eq "$(git show "HEAD:$(rec_path contact "$id")" 2>/dev/null | yaml_json /dev/stdin | jq -r .name)" "Burst $i"
 done
-expect_eq "$(cat "$WORK"/b*.out | sort -u | wc -l | tr -d ' ')" 10
+expect_eq "$(cat "$WORK"/Burst-*.out | sort -u | wc -l | tr -d ' ')" 10
 expect_clean
 # history is linear: every commit has one parent
 expect_eq "$(git rev-list --min-parents=2 HEAD | wc -l | tr -d ' ')" 0
@@ -52,7 +57,7 @@ expect_rc 0
 
 test_case "mixed writers on one record and readers at once"
 base=$(head_sha)
-target=$(cat "$WORK/b1.out")
+target=$(cat "$WORK/Burst-1.out")
 pids=()
 for i in $(seq 1 6); do
   crm contact set "$target" --add-tag "t$i" >/dev/null 2>"$WORK/s$i.err" &
@@ -78,13 +83,7 @@ crm contact add "Split First" --email first@x.example >/dev/null
 expect_eq "$(ls .git | grep -c '^sharedindex\.')" 1
 shared=$(sha1sum .git/sharedindex.* | cut -d' ' -f1)
 base=$(head_sha)
-pids=()
-for i in $(seq 1 6); do
-  crm contact add "Split $i" --email "split$i@x.example" >"$WORK/s$i.out" 2>"$WORK/s$i.err" &
-  pids+=($!)
-done
-fails=0
-for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+parallel_adds Split 6
 expect_eq "$fails" 0
 expect_commits_since "$base" 6
 expect_eq "$(sha1sum .git/sharedindex.* | cut -d' ' -f1)" "$shared"  # the writes left it alone
