@@ -123,7 +123,7 @@ void put64(std::string& out, uint64_t v) {
 // The set bits, ascending, of the bitmap at the start of `in`, which is advanced past it;
 // nullopt when it does not parse or sets a bit at or past `limit`.
 std::optional<std::vector<uint32_t>> read_ewah(std::string_view& in, uint32_t limit) {
-  if (in.size() < 8) return std::nullopt;
+  if (in.size() < 12) return std::nullopt;  // bit size, word count, last run-length word's position
   size_t words = be32(in.data() + 4);
   if (words > (in.size() - 12) / 8) return std::nullopt;
   std::vector<uint32_t> bits;

@@ -209,6 +209,29 @@ TEST_CASE("git index: a broken split index or missing shared index is declined")
   CHECK_FALSE(fs::exists(r.ours / ".git/index.lock"));
 }
 
+TEST_CASE("git index: a split index whose bitmaps do not parse is declined, unchanged") {
+  // The delete bitmap's word count (after "link", its length and the shared index id) made huge,
+  // then past the extension's end by a few words: neither may be read past.
+  for (std::string word_count : {std::string("\xff\xff\xff\xff"), std::string("\0\0\0\x05", 4)}) {
+    Repos r("sleep 1 && git update-index --split-index");
+    std::string index;
+    {
+      std::ifstream f(r.ours / ".git/index", std::ios::binary);
+      index.assign(std::istreambuf_iterator<char>(f), {});
+    }
+    size_t link = index.find("link");
+    REQUIRE(link != std::string::npos);
+    index.replace(link + 8 + 20 + 4, 4, word_count);
+    std::ofstream(r.ours / ".git/index", std::ios::binary) << index;
+    std::string before = r.in(r.ours, "sha1sum .git/index");
+    r.put("contacts/k7/bbb.yaml", "new\n");
+    r.drop("deals/k7/ddd.yaml");
+    CHECK(r.update({"contacts/k7/bbb.yaml"}, {"deals/k7/ddd.yaml"}) == IndexSplice::Declined);
+    CHECK(r.in(r.ours, "sha1sum .git/index") == before);
+    CHECK_FALSE(fs::exists(r.ours / ".git/index.lock"));
+  }
+}
+
 TEST_CASE("git index: what it does not know is left to git, untouched") {
   for (std::string setup : {"git update-index --index-version 4"}) {
     Repos r(setup);
