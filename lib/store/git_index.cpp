@@ -340,22 +340,33 @@ bool splice_split(const std::string& git_dir, const std::vector<IndexUpdate>& up
   std::string_view shared_id = link.substr(0, kHash);
   link.remove_prefix(kHash);
   std::string shared_path = git_dir + "/sharedindex." + hex(shared_id);
-  Mapped shared(shared_path);
-  if (shared.data.size() < 12 + kHash || shared.data.substr(0, 4) != "DIRC" || be32(shared.data.data() + 4) != s.version)
-    return false;
-  uint32_t shared_count = be32(shared.data.data() + 8);
+  // Only its header is read, unless a path is removed: then its entries are looked through.
+  bool removals = std::any_of(updates.begin(), updates.end(), [](const IndexUpdate& u) { return !u.oid; });
+  std::optional<Mapped> mapped;
+  char header[12];
+  std::string_view head;
+  if (removals) {
+    mapped.emplace(shared_path);
+    head = mapped->data.size() >= 12 + kHash ? mapped->data : std::string_view();
+  } else if (int fd = ::open(shared_path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    if (::pread(fd, header, sizeof header, 0) == sizeof header) head = {header, sizeof header};
+    ::close(fd);
+  }
+  if (head.size() < 12 || head.substr(0, 4) != "DIRC" || be32(head.data() + 4) != s.version) return false;
+  uint32_t shared_count = be32(head.data() + 8);
   auto deleted = read_ewah(link, shared_count);
   auto replaced = deleted ? read_ewah(link, shared_count) : std::nullopt;
   if (!replaced || !link.empty() || replaced->size() != s.replacements.size()) return false;
   std::vector<bool> kept(s.replacements.size(), true);
-  if (std::any_of(updates.begin(), updates.end(), [](const IndexUpdate& u) { return !u.oid; })) {
+  if (removals) {
     // Removed paths: their entries in the shared index are found by one pass over it.
+    std::string_view shared = mapped->data;
     auto u = updates.begin();
     size_t at = 12;
     for (uint32_t i = 0; i < shared_count; ++i) {
       size_t size = 0;
       std::string_view path;
-      if (!parse_entry(shared.data, s.version, at, size, path)) return false;
+      if (!parse_entry(shared, s.version, at, size, path)) return false;
       at += size;
       while (u != updates.end() && u->path < path) ++u;
       if (u == updates.end()) break;
