@@ -288,6 +288,11 @@ TEST_CASE("parse_moment keeps the offset it was written with", "[dates]") {
   CHECK(moment_of("2026-11-20T09:30+0100") == "2026-11-20T09:30:00+01:00");
   CHECK(moment_of("2026-11-20 09:30 +01:00") == "2026-11-20T09:30:00+01:00");
   CHECK(moment_of("2026-11-20T09:30:00.250Z") == "2026-11-20T09:30:00Z");
+  // The ISO forms the hand-written parser takes apart: one-digit hours, compact offsets, spaces.
+  CHECK(moment_of("2026-11-20T9:30-0330") == "2026-11-20T09:30:00-03:30");
+  CHECK(moment_of("  2026-11-20 09:30:15.5   Z ") == "2026-11-20T09:30:15Z");
+  CHECK(moment_of("2026-11-20T23:59:60Z") == "2026-11-21T00:00:00Z");  // a leap second, as the regex took it
+  CHECK(moment_of("2026-02-28T00:00-00:00") == "2026-02-28T00:00:00Z");
   // ISO text with a zone does not depend on TZ.
   PinnedClock madrid("2026-11-23T10:00:00Z", "CET-1CEST,M3.5.0,M10.5.0/3");
   CHECK(moment_of("2026-11-20T09:30:00-05:30") == "2026-11-20T09:30:00-05:30");
@@ -306,7 +311,9 @@ TEST_CASE("parse_moment uses TZ for local times, with daylight saving", "[dates]
 TEST_CASE("parse_moment refuses what is not a moment, naming what", "[dates]") {
   PinnedClock clock;
   for (std::string_view bad : {"2026-11-20 25:00", "2026-11-20 10:61", "2026-02-30 10:00", "someday 10:00",
-                               "tomorrow at ten", "", "10:0", "99:00"}) {
+                               "tomorrow at ten", "", "10:0", "99:00", "2026-11-20T09:30+25:00", "2026-11-20T09:30+01:60",
+                               "2026-11-20T09:30+01", "2026-11-20T09:30Zulu", "2026-11-20T09:30z", "2026-11-20T 09:30",
+                               "2026-11-20T09:30:00.", "2026-11-20T09:3", "2026-11-20T123:00", "2026-11-20T09:30 +1:00"}) {
     INFO("input: '" << bad << "'");
     auto e = error_of([&] { crm::parse_moment(bad, "--at"); });
     REQUIRE(e.has_value());
