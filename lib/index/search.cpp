@@ -90,6 +90,70 @@ bool worded(const SearchField& f) {
   return f.kind != SearchKind::Ref && f.kind != SearchKind::Number && f.kind != SearchKind::Date;
 }
 
+// The records whose value in `slot` lies in [lo, hi] ("": unbounded): Xapian's own value range,
+// except that it tells the matcher it may match every record with a value there. Xapian guesses
+// from the slot's lowest and highest values, as if spread evenly; dates bunch at the recent end,
+// so for "this week" it guessed almost nothing, let the range lead the match, and read the whole
+// slot (100,000 notes at M: 5.7 ms) instead of checking the few records the other clauses found.
+class SlotRange : public Xapian::PostingSource {
+ public:
+  SlotRange(Xapian::valueno slot, std::string lo, std::string hi) : slot_(slot), lo_(std::move(lo)), hi_(std::move(hi)) {}
+  SlotRange* clone() const override { return new SlotRange(slot_, lo_, hi_); }
+  void init(const Xapian::Database& db) override {
+    db_ = db;
+    started_ = unsettled_ = false;
+    freq_ = db_.get_value_freq(slot_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return freq_; }
+  Xapian::doccount get_termfreq_max() const override { return freq_; }
+  void next(double) override {
+    if (!started_) start();
+    else ++it_;
+    unsettled_ = false;
+    skip_outside();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    if (!started_) start();
+    // After a failed check the iterator's docid is unspecified; skip_to is still right.
+    if (unsettled_ || (!at_end() && it_.get_docid() < did)) it_.skip_to(did);
+    unsettled_ = false;
+    skip_outside();
+  }
+  bool check(Xapian::docid did, double) override {
+    if (!started_) start();
+    if (!at_end() && it_.get_docid() < did && !it_.check(did)) {
+      unsettled_ = true;  // did has no value; next() and skip_to() go on from after it
+      return false;
+    }
+    if (at_end()) return true;
+    return inside(*it_);  // at did, or past it at a record with a value; false: not at a match
+  }
+  bool at_end() const override { return it_ == db_.valuestream_end(slot_); }
+  Xapian::docid get_docid() const override { return it_.get_docid(); }
+  std::string get_description() const override { return "SlotRange(" + std::to_string(slot_) + ")"; }
+
+ private:
+  Xapian::valueno slot_;
+  std::string lo_, hi_;
+  Xapian::Database db_;
+  Xapian::ValueIterator it_;
+  Xapian::doccount freq_ = 0;
+  bool started_ = false, unsettled_ = false;
+  void start() {
+    started_ = true;
+    it_ = db_.valuestream_begin(slot_);
+  }
+  bool inside(const std::string& v) const { return (lo_.empty() || v >= lo_) && (hi_.empty() || v <= hi_); }
+  void skip_outside() {
+    while (!at_end() && !inside(*it_)) ++it_;
+  }
+};
+
+Xapian::Query slot_range(Xapian::valueno slot, std::string lo, std::string hi) {
+  return Xapian::Query((new SlotRange(slot, std::move(lo), std::move(hi)))->release());
+}
+
 }  // namespace
 
 bool QueryBuilder::knows(std::string_view field) const {
@@ -329,30 +393,53 @@ Xapian::Query QueryBuilder::range(const Clause& c, const SearchField& f) {
   const double inf = std::numeric_limits<double>::infinity();
   using Q = Xapian::Query;
   if (f.kind == SearchKind::Number) {
+    auto at = [&](const std::string& v, double toward) { return Xapian::sortable_serialise(num(v, toward)); };
     switch (c.range) {
-      case Clause::Range::GreaterEqual: return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
-      case Clause::Range::Greater: return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, inf)));
-      case Clause::Range::LessEqual: return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
-      case Clause::Range::Less: return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(lo, -inf)));
+      case Clause::Range::GreaterEqual: return slot_range(f.slot, at(lo, 0), "");
+      case Clause::Range::Greater: return slot_range(f.slot, at(lo, inf), "");
+      case Clause::Range::LessEqual: return slot_range(f.slot, "", at(lo, 0));
+      case Clause::Range::Less: return slot_range(f.slot, "", at(lo, -inf));
       default:
-        if (lo.empty()) return Q(Q::OP_VALUE_LE, f.slot, Xapian::sortable_serialise(num(hi, 0)));
-        if (hi.empty()) return Q(Q::OP_VALUE_GE, f.slot, Xapian::sortable_serialise(num(lo, 0)));
-        return Q(Q::OP_VALUE_RANGE, f.slot, Xapian::sortable_serialise(num(lo, 0)), Xapian::sortable_serialise(num(hi, 0)));
+        return slot_range(f.slot, lo.empty() ? "" : at(lo, 0), hi.empty() ? "" : at(hi, 0));
     }
   }
   // Dates compare as ISO text; "\xff" after a day covers every time on that day.
   const std::string end_of_day = "\xff";
   switch (c.range) {
-    case Clause::Range::GreaterEqual: return Q(Q::OP_VALUE_GE, f.slot, lo);
-    case Clause::Range::Greater: return Q(Q::OP_VALUE_GE, f.slot, lo + end_of_day);
-    case Clause::Range::LessEqual: return Q(Q::OP_VALUE_LE, f.slot, lo + end_of_day);
-    case Clause::Range::Less: return Q(Q::OP_VALUE_LE, f.slot, format_date(parse_day(lo, "") - std::chrono::days{1}) + end_of_day);
-    default:
-      if (lo.empty()) return Q(Q::OP_VALUE_LE, f.slot, hi + end_of_day);
-      if (hi.empty()) return Q(Q::OP_VALUE_GE, f.slot, lo);
+    case Clause::Range::GreaterEqual: return slot_range(f.slot, lo, "");
+    case Clause::Range::Greater: return slot_range(f.slot, lo + end_of_day, "");
+    case Clause::Range::LessEqual: return slot_range(f.slot, "", lo + end_of_day);
+    case Clause::Range::Less: return slot_range(f.slot, "", format_date(parse_day(lo, "") - std::chrono::days{1}) + end_of_day);
+    default: {
+      if (lo.empty() || hi.empty()) return slot_range(f.slot, lo, hi.empty() ? "" : hi + end_of_day);
       if (hi < lo) bad(c, "the range " + c.low + ".." + c.high + " ends before it starts");
-      return Q(Q::OP_VALUE_RANGE, f.slot, lo, hi + end_of_day);
+      Q exact = slot_range(f.slot, lo, hi + end_of_day);
+      // A few days' terms lead the match: far fewer records than the slot holds.
+      if (auto days = written_on(f, lo, hi)) return Q(Q::OP_FILTER, *days, exact);
+      return exact;
+    }
   }
+}
+
+std::optional<Xapian::Query> QueryBuilder::written_on(const SearchField& f, const std::string& lo, const std::string& hi) {
+  // Opening a term's postings costs about what reading 150 values of the slot does (measured
+  // at M: 1,300 terms, 9 ms; 100,000 values, 6 ms), so the terms lead only when they are few.
+  constexpr int kMaxDays = 62;
+  const size_t max_terms = std::max<size_t>(64, db_.get_value_freq(f.slot) / 200);
+  // A date is indexed as written: a datetime under its local day, which is at most one day
+  // either side of the UTC day the slot compares (offsets are under 24 hours).
+  Days first = parse_day(lo, "") - std::chrono::days{1}, last = parse_day(hi, "") + std::chrono::days{1};
+  if (last - first > std::chrono::days{kMaxDays}) return std::nullopt;
+  std::vector<std::string> terms;
+  for (Days d = first; d <= last; d += std::chrono::days{1}) {
+    std::string day = f.prefix + format_date(d);
+    for (auto t = db_.allterms_begin(day); t != db_.allterms_end(day); ++t) {
+      if (terms.size() == max_terms) return std::nullopt;
+      terms.push_back(*t);
+    }
+  }
+  if (terms.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 Xapian::Query QueryBuilder::ref(const Clause& c, const SearchField& f) {

@@ -6,6 +6,7 @@
 #pragma once
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ class QueryBuilder {
   Xapian::Query adjacent(const Clause& c, const std::string& prefix, const std::vector<std::string>& ws);
   Xapian::Query expand(const Clause& c, const std::string& prefix, const std::string& pattern, int distance);
   Xapian::Query range(const Clause& c, const SearchField& f);
+  // The records with a date field written on one of the days lo..hi, from those days' terms; none
+  // when the days hold too many terms for that to beat reading the field's value slot.
+  std::optional<Xapian::Query> written_on(const SearchField& f, const std::string& lo, const std::string& hi);
   Xapian::Query ref(const Clause& c, const SearchField& f);
 };
 

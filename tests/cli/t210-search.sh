@@ -210,6 +210,48 @@ expect_ids "$new"
 unset CRM_NOW
 cd "$WORK/repo" || exit 1
 
+test_case "date ranges over datetimes with offsets: a day is its UTC day, whether few or many days' notes are read"
+(
+  new_repo offsets
+  who=$(crm contact add "Oz Offset")
+  # Written on the 7th, in UTC the 6th; written on the 6th, in UTC the 7th.
+  crm log note "$who" --at "2026-12-07T00:30:00+01:00" -m "early on the 7th in Madrid" >"$WORK/east"
+  crm log note "$who" --at "2026-12-06T23:30:00-05:00" -m "late on the 6th in New York" >"$WORK/west"
+  crm log meeting "$who" --at "2026-12-09T10:00:00Z" -m "in the middle" >"$WORK/mid"
+  crm log note "$who" --at "2026-12-12" -m "a date alone" >"$WORK/dated"
+)
+east=$(cat "$WORK/east") west=$(cat "$WORK/west") mid=$(cat "$WORK/mid") dated=$(cat "$WORK/dated")
+cd "$WORK/offsets" || exit 1
+check_days() {
+  search_ids 'at:2026-12-06'
+  expect_ids "$east"
+  search_ids 'at:2026-12-07'
+  expect_ids "$west"
+  search_ids 'at:2026-12-05..2026-12-09'
+  expect_ids "$east" "$west" "$mid"
+  search_ids '+kind:meeting +at:2026-12-07..2026-12-14'
+  expect_ids "$mid"
+  search_ids 'at:2026-12-10..2026-12-12'
+  expect_ids "$dated"
+  search_ids 'at:2026-12-08..2026-12-08'
+  expect_ids
+}
+check_days
+# Past 64 terms on the days asked for (and one either side), the range reads the value slot
+# instead: the same answers.
+mkdir -p notes/zz
+for i in $(seq 1 70); do
+  printf 'kind: note\nat: 2026-12-08T%02d:%02d:00Z\nsubject: filler %s\ncreated: 2026-12-01T00:00:00Z\n' \
+    $((i / 60)) $((i % 60)) "$i" >"notes/zz/zz$(printf %08d "$i").yaml"
+done
+git add notes && git commit -qm "70 notes on the 8th"
+search_ids 'at:2026-12-08'
+[ "$(printf '%s\n' "$got" | grep -c '^zz')" = 70 ] && [ "$(printf '%s\n' "$got" | wc -l)" = 70 ] && pass ||
+  failed "the 70 notes of the 8th, got: $got"
+search_ids '+at:2026-12-05..2026-12-09 -subject:filler'
+expect_ids "$east" "$west" "$mid"
+cd "$WORK/repo" || exit 1
+
 test_case "issue: contact list 'company:acme has:email' --sort name --format csv"
 run crm contact list 'company:acme has:email' --sort name --format csv
 expect_rc 0
