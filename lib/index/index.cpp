@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -492,12 +493,14 @@ std::string Index::title_of(const std::string& id) const {
 }
 
 void Index::prefetch_titles(std::vector<std::string> ids) const {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::erase_if(ids, [&](const std::string& id) { return s_->titles.count(id) > 0; });
+  // The ids not known yet, once each (a hash set: sorting 8,000 ids took 2 ms at M).
+  std::unordered_set<std::string_view> want;
+  want.reserve(ids.size());
+  for (const auto& id : ids)
+    if (!s_->titles.count(id)) want.insert(id);
   const auto& d = s_->read();
-  std::vector<std::pair<Xapian::docid, const std::string*>> docs;
-  if (ids.size() > 200) {
+  std::vector<std::pair<Xapian::docid, std::string_view>> docs;
+  if (want.size() > 200) {
     // Many: every contact and company, with their ids and titles, in document order. Looking
     // each id up costs a few block reads of its own (at M, 8,000 ids: 10,000 reads).
     std::vector<Xapian::docid> all;
@@ -511,26 +514,27 @@ void Index::prefetch_titles(std::vector<std::string> ids) const {
       if (v != d.valuestream_end(kSlotId) && v.get_docid() < did) v.skip_to(did);
       if (v == d.valuestream_end(kSlotId)) break;
       if (v.get_docid() != did) continue;
-      auto it = std::lower_bound(ids.begin(), ids.end(), *v);
-      if (it != ids.end() && *it == *v) docs.emplace_back(did, &*it);
+      auto it = want.find(*v);
+      if (it == want.end()) continue;
+      docs.emplace_back(did, *it);
+      want.erase(it);
     }
   }
-  // Others (few, or not contacts and companies): by their id terms.
-  std::vector<bool> found(ids.size());
-  for (const auto& [did, id] : docs) found[static_cast<size_t>(id - ids.data())] = true;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (found[i]) continue;
-    std::string t = term(kId, ids[i]);  // ids are sorted: terms in order (see postings)
+  // Others (few, or not contacts and companies): by their id terms, in term order (see postings).
+  std::vector<std::string_view> rest(want.begin(), want.end());
+  std::sort(rest.begin(), rest.end());
+  for (auto id : rest) {
+    std::string t = term(kId, std::string(id));
     auto p = postings(d, t);
-    if (p == d.postlist_end(t)) s_->titles.emplace(ids[i], ids[i]);
-    else docs.emplace_back(*p, &ids[i]);
+    if (p == d.postlist_end(t)) s_->titles.emplace(id, id);
+    else docs.emplace_back(*p, id);
   }
   std::sort(docs.begin(), docs.end());
   auto v = d.valuestream_begin(kSlotShownTitle);
   for (const auto& [did, id] : docs) {
     if (v != d.valuestream_end(kSlotShownTitle) && v.get_docid() < did) v.skip_to(did);
     bool here = v != d.valuestream_end(kSlotShownTitle) && v.get_docid() == did;
-    s_->titles.emplace(*id, here ? *v : std::string());
+    s_->titles.emplace(id, here ? *v : std::string());
   }
 }
 
