@@ -46,12 +46,35 @@ void run_agenda(Context& ctx, const AgendaArgs& a) {
   Days first = today();
   std::string from = format_date(first), to = format_date(first + std::chrono::days{a.days});
 
+  // One object per item for json and ndjson, built by assignment (an initializer list of pairs
+  // made the json output twice as slow as the table at M, 4,100 items).
+  auto object = [](AgendaItem& i) {
+    Json o = Json::object();
+    o["section"] = std::move(i.section);
+    o["kind"] = std::move(i.kind);
+    o["when"] = std::move(i.when);
+    o["id"] = i.entry.id;
+    o["type"] = std::string(i.entry.type->name);
+    o["title"] = std::move(i.text);
+    o["detail"] = std::move(i.detail);
+    return o;
+  };
   if (fmt == Format::Json) {
-    Json j = {{"from", from}, {"to", to}, {"items", Json::array()}};
-    for (const auto& i : items)
-      j["items"].push_back({{"section", i.section}, {"kind", i.kind}, {"when", i.when}, {"id", i.entry.id},
-                            {"type", std::string(i.entry.type->name)}, {"title", i.text}, {"detail", i.detail}});
+    Json j = Json::object();
+    j["from"] = from;
+    j["to"] = to;
+    Json& list = j["items"] = Json::array();
+    list.get_ref<Json::array_t&>().reserve(items.size());
+    for (auto& i : items) list.push_back(object(i));
     std::cout << j.dump(2) << "\n";
+    return;
+  }
+  if (fmt == Format::Ndjson) {
+    for (auto& i : items) std::cout << object(i).dump() << "\n";
+    return;
+  }
+  if (fmt == Format::Ids) {
+    for (const auto& i : items) std::cout << i.entry.id << "\n";
     return;
   }
   if (fmt == Format::Markdown) {
@@ -70,15 +93,13 @@ void run_agenda(Context& ctx, const AgendaArgs& a) {
     }
     return;
   }
-  if (fmt != Format::Table) {
+  if (fmt != Format::Table) {  // csv, tsv, html
     Listing l;
     l.headers = {"section", "kind", "when", "id", "title", "detail"};
-    for (const auto& i : items) {
-      l.ids.push_back(i.entry.id);
-      l.rows.push_back({i.section, i.kind, i.when, i.entry.id, i.text, i.detail});
-      l.records.push_back({{"section", i.section}, {"kind", i.kind}, {"when", i.when}, {"id", i.entry.id},
-                           {"title", i.text}, {"detail", i.detail}});
-    }
+    l.rows.reserve(items.size());
+    for (auto& i : items)
+      l.rows.push_back({std::move(i.section), std::move(i.kind), std::move(i.when), i.entry.id, std::move(i.text),
+                        std::move(i.detail)});
     render(std::cout, fmt, l, ctx.style());
     return;
   }

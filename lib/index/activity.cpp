@@ -243,6 +243,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
   for (const auto* list : {&tasks, &meetings, &deals})
     for (const auto& r : list->rows) linked_names(r[Contacts], r[Company], named);
   index.prefetch_titles(std::move(named));
+  items.reserve(tasks.rows.size() + meetings.rows.size() + deals.rows.size());
   for (auto& t : tasks.rows) {
     if (!owned(t[Who])) continue;
     auto due = due_by(t[When]);

