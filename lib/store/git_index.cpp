@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <string_view>
 
@@ -203,11 +204,13 @@ std::string hex(std::string_view bytes) {
 
 struct Mapped {  // a file mapped read-only, whole
   std::string_view data;
+  int64_t mtime = 0;  // seconds
   explicit Mapped(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) return;
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      mtime = st.st_mtim.tv_sec;
       // Populated in one call: at M the file is 11 MB, and a fault per page was a third of the splice.
       void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
       if (map != MAP_FAILED) data = {static_cast<const char*>(map), static_cast<size_t>(st.st_size)};
@@ -224,7 +227,7 @@ struct Mapped {  // a file mapped read-only, whole
 // The new index as pieces, each owned or pointing into the old one: the header, the entries
 // (a split index's nameless replacements first), then the extensions.
 struct Spliced {
-  std::vector<std::string> owned;
+  std::deque<std::string> owned;  // growing it leaves the views in `parts` valid
   std::vector<std::string_view> parts;
   size_t entries_end = 0;  // parts[0, entries_end) are the header and the entries
   uint32_t count = 0;
@@ -242,13 +245,59 @@ struct Spliced {
   }
 };
 
+// git's racily clean entries (Documentation/technical/racy-git.txt). An entry recorded in the
+// same second as the index was written (or later) cannot show a change made to its file in that
+// second that kept its size: its stat data still match. git reads such entries' contents; when
+// it writes a newer index they would stop being suspect, so it first smudges (size 0: "look at
+// the content") those whose content changed. The splice does the same for the entries it copies
+// (in a split index, those of the small index; the shared index's are left as they are).
+struct Racy {
+  const std::string& work_tree;
+  int64_t index_mtime;  // the old index's, in seconds (git compares seconds unless built with USE_NSEC)
+
+  bool changed(std::string_view entry, std::string_view path) const {
+    if (static_cast<int64_t>(be32(entry.data() + 8)) < (index_mtime & 0xffffffff)) return false;
+    struct stat st;
+    std::string file = work_tree + "/" + std::string(path);
+    if (::lstat(file.c_str(), &st) != 0) return false;  // gone: git sees that
+    // Only what git always compares, so that nothing it would call clean escapes the check.
+    if (be32(entry.data() + 8) != static_cast<uint32_t>(st.st_mtim.tv_sec) ||
+        be32(entry.data() + 36) != static_cast<uint32_t>(st.st_size))
+      return false;  // git sees the change in the stat data
+    if (!S_ISREG(st.st_mode)) return true;
+    auto id = blob_id(file, st.st_size);
+    return !id || std::memcmp(id->data(), entry.data() + 40, kHash) != 0;
+  }
+
+  // git's object id of the file's content ("blob SIZE\0" and the bytes), or none when unreadable.
+  static std::optional<std::array<uint8_t, 20>> blob_id(const std::string& file, off_t size) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string content(static_cast<size_t>(size), '\0');
+    ssize_t n = ::pread(fd, content.data(), content.size(), 0);
+    ::close(fd);
+    if (n != size) return std::nullopt;
+    std::string header = "blob " + std::to_string(size);
+    header += '\0';
+    std::array<uint8_t, 20> id{};
+    unsigned int len = 0;
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+    EVP_MD_CTX* sha = EVP_MD_CTX_new();
+    bool ok = sha && EVP_DigestInit_ex(sha, EVP_sha1(), nullptr) == 1 &&
+              EVP_DigestUpdate(sha, header.data(), header.size()) == 1 &&
+              EVP_DigestUpdate(sha, content.data(), content.size()) == 1 && EVP_DigestFinal_ex(sha, id.data(), &len) == 1;
+    EVP_MD_CTX_free(sha);
+    if (!ok || len != kHash) return std::nullopt;
+    return id;
+  }
+};
+
 // Splices the entries and rewrites the extensions; false when this index is one we do not handle.
 bool splice_entries(std::string_view data, const std::vector<IndexUpdate>& updates,
-                    const std::vector<struct stat>& stats, Spliced& s) {
+                    const std::vector<struct stat>& stats, const Racy& racy, Spliced& s) {
   if (data.size() < 12 + kHash || data.substr(0, 4) != "DIRC") return false;
   s.version = be32(data.data() + 4);
   if (s.version != 2 && s.version != 3) return false;
-  s.owned.reserve(updates.size() + 8);  // views into `owned` stay valid
   s.add(std::string(data.substr(0, 12)));  // header; the count is set by the caller
   // One pass over the entries, in order: runs of untouched entries are copied through as they
   // are; an updated path's entries (every stage) are dropped and its new entry goes where the
@@ -285,6 +334,13 @@ bool splice_entries(std::string_view data, const std::vector<IndexUpdate>& updat
       run = at + size;  // dropped: the update's entry follows the path's last stage
     } else {
       ++s.count;
+      if (racy.changed(data.substr(at, size), path)) {
+        flush(at);
+        std::string smudged(data.substr(at, size));
+        std::memset(smudged.data() + 36, 0, 4);
+        s.add(std::move(smudged));
+        run = at + size;
+      }
     }
     at += size;
   }
@@ -446,7 +502,7 @@ IndexSplice splice_git_index(const std::string& git_dir, const std::string& work
   {
     Mapped old(index);
     Spliced s;
-    ok = !old.data.empty() && splice_entries(old.data, unique, stats, s);
+    ok = !old.data.empty() && splice_entries(old.data, unique, stats, Racy{work_tree, old.mtime}, s);
     if (ok && !s.link.empty()) {
       ok = splice_split(git_dir, unique, s);
       if (s.count > kSplitEntriesAtMost) result = IndexSplice::DoneSplitLarge;

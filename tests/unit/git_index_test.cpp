@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -294,4 +295,32 @@ TEST_CASE("git index: entries out of order are declined") {
                               {{"contacts/k7/bbb.yaml", blob_id(r.ours, "contacts/k7/bbb.yaml")}}) ==
         IndexSplice::Declined);
   CHECK_FALSE(fs::exists(r.ours / ".git/index.lock"));
+}
+
+TEST_CASE("git index: a racily clean entry that changed is smudged, as git does; unchanged ones are kept") {
+  // Two files recorded with their mtime in the same second as the index was written: one is then
+  // changed, keeping its size and mtime (a change within that second), the other is not.
+  Repos r("git config core.trustctime false");
+  const std::string changed = "contacts/k7/aaa.yaml", same = "contacts/k7/ccc.yaml";
+  auto at = [&](const std::string& path, long seconds) {
+    std::string when = "@" + std::to_string(seconds);
+    r.in(r.ours, "touch -m -d " + when + " " + path);
+  };
+  long past = static_cast<long>(std::time(nullptr)) - 100;
+  at(changed, past);
+  at(same, past);
+  r.in(r.ours, "git update-index --refresh >/dev/null");  // records that mtime
+  write(r.ours / changed, "FILE contacts/k7/aaa.yaml\n");  // same size, other content
+  at(changed, past);
+  at(".git/index", past);
+  // The stat data match; git reads the content because the entry is not older than the index.
+  REQUIRE(r.in(r.ours, "git diff-files --name-only") == changed + "\n");
+  write(r.ours / "notes/ab/n2.yaml", "another\n");
+  std::vector<IndexUpdate> u{{"notes/ab/n2.yaml", blob_id(r.ours, "notes/ab/n2.yaml")}};
+  REQUIRE(crm::splice_git_index((r.ours / ".git").string(), r.ours.string(), u, crm::SplitIndex::Never) ==
+          IndexSplice::Done);
+  // The new index is newer than both entries: only the smudge still tells git to look.
+  CHECK(r.in(r.ours, "git diff-files --name-only") == changed + "\n");
+  CHECK(r.in(r.ours, "git status --porcelain") == " M " + changed + "\nA  notes/ab/n2.yaml\n");
+  CHECK(r.in(r.ours, "git fsck --no-progress --no-dangling 2>&1") == "");
 }
