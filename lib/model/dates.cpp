@@ -4,6 +4,7 @@
 #include <ctime>
 #include <optional>
 #include <regex>
+#include <unordered_map>
 
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -73,8 +74,26 @@ std::optional<Clock> clock_of(std::string_view s) {
 }
 
 
-// Local wall-clock time on a day -> instant, using TZ.
+DateTime local_moment_uncached(Days d, Clock c);
+
+// Local wall-clock time on a day -> instant, using TZ. A day's start is remembered (per TZ): the
+// agenda asks for the same few hundred days thousands of times, and mktime costs a microsecond.
 DateTime local_moment(Days d, Clock c) {
+  if (c.h != 0 || c.m != 0 || c.s != 0) return local_moment_uncached(d, c);
+  thread_local std::string zone;
+  thread_local std::unordered_map<int, DateTime> starts;
+  const char* tz = std::getenv("TZ");
+  if (zone != (tz ? tz : "")) {
+    zone = tz ? tz : "";
+    starts.clear();
+  }
+  int key = d.time_since_epoch().count();
+  auto known = starts.find(key);
+  if (known != starts.end()) return known->second;
+  return starts.emplace(key, local_moment_uncached(d, c)).first->second;
+}
+
+DateTime local_moment_uncached(Days d, Clock c) {
   year_month_day ymd{d};
   struct tm tm {};
   tm.tm_year = static_cast<int>(ymd.year()) - 1900;

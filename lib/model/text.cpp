@@ -77,6 +77,11 @@ bool valid_utf8(std::string_view s) {
 }
 
 static size_t advance_width(std::string_view s, size_t& i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {  // ASCII, most of what tables hold: printable is one column, controls none
+    ++i;
+    return b >= 0x20 && b < 0x7f ? 1 : 0;
+  }
   utf8proc_int32_t c;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data()) + i,
                             static_cast<utf8proc_ssize_t>(s.size() - i), &c);

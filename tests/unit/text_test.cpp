@@ -1,5 +1,6 @@
 // Unicode text helpers: folding for matching, words, UTF-8 checks, terminal width.
 #include <catch2/catch.hpp>
+#include <utf8proc.h>
 
 #include <string>
 #include <vector>
@@ -85,6 +86,12 @@ TEST_CASE("display_width counts terminal columns", "[text]") {
   CHECK(crm::display_width("😀") == 2u);
   CHECK(crm::display_width("a\xe2\x80\x8b" "b") == 2u);  // zero-width space
   CHECK(crm::display_width("…") == 1u);
+  // ASCII is counted without utf8proc, and must agree with it: controls take no column.
+  for (int c = 0; c < 0x80; ++c) {
+    INFO("code point " << c);
+    int w = utf8proc_charwidth(c);
+    CHECK(crm::display_width(std::string(1, static_cast<char>(c))) == static_cast<size_t>(w < 0 ? 0 : w));
+  }
 }
 
 TEST_CASE("truncate_to_width cuts to the width with an ellipsis", "[text]") {
