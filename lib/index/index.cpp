@@ -181,13 +181,10 @@ struct Index::State {
     std::map<std::string, std::pair<Xapian::docid, std::string>> indexed;  // id -> (docid, stamp)
     Xapian::Database& d = read();
     std::string ft = term(kFolder, folder);
-    for (auto p = d.postlist_begin(ft); p != d.postlist_end(ft); ++p) {
-      Xapian::Document doc = d.get_document(*p);
-      auto t = doc.termlist_begin();
-      t.skip_to(kId);
-      std::string id = t != doc.termlist_end() && (*t).rfind(kId, 0) == 0 ? (*t).substr(1) : "";
-      indexed[id] = {*p, doc.get_value(kSlotStamp)};
-    }
+    // Ids and stamps from their value slots, in docid order: reading each document's term list
+    // for its id unpacked every term of every record in the folder (at L, a third of a `log`).
+    ValueCursor ids(d, kSlotId), stamps(d, kSlotStamp);
+    for (auto p = d.postlist_begin(ft); p != d.postlist_end(ft); ++p) indexed[ids.at(*p)] = {*p, stamps.at(*p)};
     size_t slash = folder.find('/');
     const TypeSpec* type = find_type(folder.substr(0, slash));
     std::set<std::string> seen;
