@@ -73,26 +73,7 @@ std::optional<Clock> clock_of(std::string_view s) {
        "use an ISO date (2026-12-31) or today, tomorrow, friday, +3d, 2w, next month, end of month");
 }
 
-
-DateTime local_moment_uncached(Days d, Clock c);
-
-// Local wall-clock time on a day -> instant, using TZ. A day's start is remembered (per TZ): the
-// agenda asks for the same few hundred days thousands of times, and mktime costs a microsecond.
-DateTime local_moment(Days d, Clock c) {
-  if (c.h != 0 || c.m != 0 || c.s != 0) return local_moment_uncached(d, c);
-  thread_local std::string zone;
-  thread_local std::unordered_map<int, DateTime> starts;
-  const char* tz = std::getenv("TZ");
-  if (zone != (tz ? tz : "")) {
-    zone = tz ? tz : "";
-    starts.clear();
-  }
-  int key = d.time_since_epoch().count();
-  auto known = starts.find(key);
-  if (known != starts.end()) return known->second;
-  return starts.emplace(key, local_moment_uncached(d, c)).first->second;
-}
-
+// Local wall-clock time on a day -> instant, using TZ.
 DateTime local_moment_uncached(Days d, Clock c) {
   year_month_day ymd{d};
   struct tm tm {};
@@ -106,6 +87,22 @@ DateTime local_moment_uncached(Days d, Clock c) {
   time_t tt = mktime(&tm);
   sys_seconds t = time_point_cast<seconds>(system_clock::from_time_t(tt));
   return DateTime{t, local_offset_minutes(t)};
+}
+
+// The same, with a day's start remembered (per TZ): the agenda asks for the same few hundred days thousands of times, and mktime costs a microsecond.
+DateTime local_moment(Days d, Clock c) {
+  if (c.h != 0 || c.m != 0 || c.s != 0) return local_moment_uncached(d, c);
+  thread_local std::string zone;
+  thread_local std::unordered_map<int, DateTime> starts;
+  const char* tz = std::getenv("TZ");
+  if (zone != (tz ? tz : "")) {
+    zone = tz ? tz : "";
+    starts.clear();
+  }
+  int key = d.time_since_epoch().count();
+  auto known = starts.find(key);
+  if (known != starts.end()) return known->second;
+  return starts.emplace(key, local_moment_uncached(d, c)).first->second;
 }
 
 // `n` days, weeks, months or years (`unit`: d, w, m, y) from `base`; a month or year that has no

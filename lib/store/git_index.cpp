@@ -180,18 +180,24 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
-// Writes the pieces and their SHA-1 (git's trailer) to `fd`; the hash, or nullopt on failure.
-std::optional<std::array<uint8_t, 20>> write_hashed(int fd, const std::vector<std::string_view>& parts) {
+// The SHA-1 of the pieces, each also written to `fd` unless it is -1; nullopt on failure.
+std::optional<std::array<uint8_t, 20>> sha1(const std::vector<std::string_view>& parts, int fd = -1) {
   OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);  // as in git.cpp: no system config to read
   EVP_MD_CTX* sha = EVP_MD_CTX_new();
   std::array<uint8_t, 20> hash{};
   unsigned int hash_len = 0;
   bool ok = sha && EVP_DigestInit_ex(sha, EVP_sha1(), nullptr) == 1;
-  for (auto p : parts) ok = ok && EVP_DigestUpdate(sha, p.data(), p.size()) == 1 && write_all(fd, p);
-  ok = ok && EVP_DigestFinal_ex(sha, hash.data(), &hash_len) == 1 && hash_len == kHash &&
-       write_all(fd, {reinterpret_cast<const char*>(hash.data()), kHash});
+  for (auto p : parts) ok = ok && EVP_DigestUpdate(sha, p.data(), p.size()) == 1 && (fd < 0 || write_all(fd, p));
+  ok = ok && EVP_DigestFinal_ex(sha, hash.data(), &hash_len) == 1 && hash_len == kHash;
   EVP_MD_CTX_free(sha);
   if (!ok) return std::nullopt;
+  return hash;
+}
+
+// Writes the pieces and their SHA-1 (git's trailer) to `fd`; the hash, or nullopt on failure.
+std::optional<std::array<uint8_t, 20>> write_hashed(int fd, const std::vector<std::string_view>& parts) {
+  auto hash = sha1(parts, fd);
+  if (!hash || !write_all(fd, {reinterpret_cast<const char*>(hash->data()), kHash})) return std::nullopt;
   return hash;
 }
 
@@ -279,16 +285,7 @@ struct Racy {
     if (n != size) return std::nullopt;
     std::string header = "blob " + std::to_string(size);
     header += '\0';
-    std::array<uint8_t, 20> id{};
-    unsigned int len = 0;
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
-    EVP_MD_CTX* sha = EVP_MD_CTX_new();
-    bool ok = sha && EVP_DigestInit_ex(sha, EVP_sha1(), nullptr) == 1 &&
-              EVP_DigestUpdate(sha, header.data(), header.size()) == 1 &&
-              EVP_DigestUpdate(sha, content.data(), content.size()) == 1 && EVP_DigestFinal_ex(sha, id.data(), &len) == 1;
-    EVP_MD_CTX_free(sha);
-    if (!ok || len != kHash) return std::nullopt;
-    return id;
+    return sha1({header, content});
   }
 };
 
