@@ -384,8 +384,20 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty() && type.name != "task" &&
                   type.name != "note";
   std::vector<Entry> entries;
+  // Build only what the format prints: records for json/yaml, cells for tables, ids for ids.
+  Format fmt = ctx.format(Format::Table);
+  bool wants_records = fmt == Format::Json || fmt == Format::Ndjson || fmt == Format::Yaml;
+  bool machine_cells = fmt == Format::Csv || fmt == Format::Tsv;
+  auto cols = list_columns(type);
   if (o.query.empty()) {
-    entries = index.all(&type, !ids_only);
+    // Cells need only their columns (and the title, the sort field, a task's done and due); a
+    // note's title can come from its body, so notes keep everything.
+    std::vector<std::string> keep = cols;
+    keep.push_back(std::string(type.title_field));
+    if (!o.sort.empty()) keep.push_back(o.sort);
+    if (type.name == "task") keep.insert(keep.end(), {"done", "due"});
+    bool slim = !wants_records && fmt != Format::Ids && type.name != "note";
+    entries = index.all(&type, !ids_only, slim ? &keep : nullptr);
   } else {
     // The same language as `crm search`, sorted by name unless --sort says otherwise.
     SearchOptions so;
@@ -417,22 +429,20 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   if (o.limit && entries.size() > o.limit) entries.resize(o.limit);
 
 
-  // Build only what the format prints: records for json/yaml, cells for tables, ids for ids.
-  Format fmt = ctx.format(Format::Table);
-  bool wants_records = fmt == Format::Json || fmt == Format::Ndjson || fmt == Format::Yaml;
-  bool machine_cells = fmt == Format::Csv || fmt == Format::Tsv;
   Listing l;
-  auto cols = list_columns(type);
   if (!wants_records && fmt != Format::Ids) prefetch_linked(index, type, cols, entries);
   l.headers.push_back("id");
   for (const auto& c : cols) l.headers.push_back(c);
-  for (const auto& e : entries) {
-    l.ids.push_back(e.id);
-    if (wants_records) {
-      l.records.push_back(record_json(type, e.id, e.data));
+  for (auto& e : entries) {
+    if (fmt == Format::Ids) {
+      l.ids.push_back(e.id);
       continue;
     }
-    if (fmt == Format::Ids) continue;
+    if (wants_records) {
+      l.records.push_back(record_json(type, e.id, e.data));
+      e = Entry();
+      continue;
+    }
     // Tables show short ids and the first of several emails; csv/tsv keep everything.
     std::vector<std::string> row{machine_cells ? e.id : short_id(e.id)};
     for (const auto& c : cols) {
@@ -442,7 +452,8 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
         v = v.substr(0, v.find(", "));
       row.push_back(v);
     }
-    l.rows.push_back(row);
+    l.rows.push_back(std::move(row));
+    e = Entry();  // its memory goes to the next rows
   }
   render(std::cout, fmt, l, ctx.style());
 }

@@ -85,9 +85,25 @@ std::string html_escape(const std::string& s) {
 
 void render_records(std::ostream& out, Format format, const std::vector<Json>& records) {
   switch (format) {
-    case Format::Json:
-      out << Json(records).dump(2) << "\n";
+    case Format::Json: {
+      // As Json(records).dump(2) prints it, one record at a time: no copy of the whole list.
+      if (records.empty()) {
+        out << "[]\n";
+        break;
+      }
+      out << "[\n";
+      for (size_t i = 0; i < records.size(); ++i) {
+        std::string text = records[i].dump(2);
+        for (size_t at = 0; at < text.size();) {  // each line two spaces further in
+          size_t nl = std::min(text.find('\n', at), text.size());
+          out << "  " << std::string_view(text).substr(at, nl - at) << (nl < text.size() ? "\n" : "");
+          at = nl + 1;
+        }
+        out << (i + 1 < records.size() ? ",\n" : "\n");
+      }
+      out << "]\n";
       break;
+    }
     case Format::Yaml:
       for (size_t i = 0; i < records.size(); ++i) {
         if (records.size() > 1) out << "---\n";
