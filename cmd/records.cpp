@@ -377,6 +377,10 @@ void sort_entries(const Index& index, const TypeSpec& type, std::vector<Entry>& 
   if (o.reverse) std::reverse(entries.begin(), entries.end());
 }
 
+void warn_unreadable(Context& ctx, const TypeSpec& type, size_t broken) {
+  if (broken) ctx.warn(std::to_string(broken) + " " + std::string(type.folder) + " file(s) could not be read; run `crm check`");
+}
+
 void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   Repository& repo = ctx.repo();
   Index index(repo, false, ctx.quiet);
@@ -389,6 +393,21 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   bool wants_records = fmt == Format::Json || fmt == Format::Ndjson || fmt == Format::Yaml;
   bool machine_cells = fmt == Format::Csv || fmt == Format::Tsv;
   auto cols = list_columns(type);
+  if (wants_records && o.query.empty() && o.sort.empty() && !o.reverse && type.name != "task" &&
+      type.name != "note") {
+    // Whole records in title order, printed as they are read (tasks are filtered and sorted by
+    // due, notes by date, from their data: those are read first).
+    RecordStream out(std::cout, fmt);
+    size_t shown = 0, broken = 0;
+    index.each_by_title(type, [&](Entry&& e) {
+      if (!e.error.empty()) return ++broken, true;
+      out.add(record_json(type, e.id, e.data));
+      return !(o.limit && ++shown >= o.limit);
+    });
+    out.finish();
+    warn_unreadable(ctx, type, broken);
+    return;
+  }
   if (o.query.empty()) {
     // Cells need only their columns (and the title, the sort field, a task's done and due); a
     // note's title can come from its body, so notes keep everything.
@@ -416,7 +435,7 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
                   return true;
                 }),
                 entries.end());
-  if (broken) ctx.warn(std::to_string(broken) + " " + std::string(type.folder) + " file(s) could not be read; run `crm check`");
+  warn_unreadable(ctx, type, broken);
   if (type.name == "task") filter_tasks(entries, o);
   // Tasks come in the order they are due, notes newest first, unless --sort says otherwise.
   ListOptions eff = o;

@@ -498,6 +498,21 @@ std::vector<Entry> Index::all(const TypeSpec* type, bool with_data, const std::v
   return out;
 }
 
+void Index::each_by_title(const TypeSpec& type, const std::function<bool(Entry&&)>& f) const {
+  const auto& d = s_->read();
+  std::string t = term(kType, std::string(type.name));
+  std::vector<std::pair<std::string, Xapian::docid>> order;
+  ValueCursor titles(d, kSlotTitle);
+  for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p) order.emplace_back(titles.at(*p), *p);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Xapian::docid> docs;
+  docs.reserve(order.size());
+  for (const auto& o : order) docs.push_back(o.second);
+  order = {};
+  for (Xapian::docid did : docs)
+    if (!f(entry_from(d.get_document(did, Xapian::DOC_ASSUME_VALID)))) return;
+}
+
 std::vector<Entry> Index::linking_to(const std::string& id) const {
   const auto& d = s_->read();
   std::vector<Entry> out;

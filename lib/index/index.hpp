@@ -14,6 +14,7 @@
 #include <xapian.h>
 
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,9 @@ class Index {
   // `keep`: only these fields of each record's data are kept, as it is read (a list of 50,000
   // deals held 150 MB of records to show seven columns).
   std::vector<Entry> all(const TypeSpec* type, bool with_data = true, const std::vector<std::string>* keep = nullptr) const;
+  // Every record of `type` in title order, read one at a time and handed to `f` (false: stop),
+  // so that a long list is never held whole.
+  void each_by_title(const TypeSpec& type, const std::function<bool(Entry&&)>& f) const;
   std::vector<Entry> linking_to(const std::string& id) const;
   // Ids of records of `type` linking to `id`, without reading their data.
   std::vector<std::string> ids_linking_to(const std::string& id, const TypeSpec& type) const;

@@ -83,36 +83,45 @@ std::string html_escape(const std::string& s) {
   return r;
 }
 
-void render_records(std::ostream& out, Format format, const std::vector<Json>& records) {
-  switch (format) {
+void RecordStream::add(const Json& r) {
+  ++count_;
+  switch (format_) {
     case Format::Json: {
-      // As Json(records).dump(2) prints it, one record at a time: no copy of the whole list.
-      if (records.empty()) {
-        out << "[]\n";
-        break;
+      // As Json(records).dump(2) prints a list: each line of the record two spaces further in.
+      out_ << (count_ == 1 ? "[\n" : ",\n");
+      std::string text = r.dump(2);
+      for (size_t at = 0; at < text.size();) {
+        size_t nl = std::min(text.find('\n', at), text.size());
+        out_ << "  " << std::string_view(text).substr(at, nl - at) << (nl < text.size() ? "\n" : "");
+        at = nl + 1;
       }
-      out << "[\n";
-      for (size_t i = 0; i < records.size(); ++i) {
-        std::string text = records[i].dump(2);
-        for (size_t at = 0; at < text.size();) {  // each line two spaces further in
-          size_t nl = std::min(text.find('\n', at), text.size());
-          out << "  " << std::string_view(text).substr(at, nl - at) << (nl < text.size() ? "\n" : "");
-          at = nl + 1;
-        }
-        out << (i + 1 < records.size() ? ",\n" : "\n");
-      }
-      out << "]\n";
       break;
     }
-    case Format::Yaml:
-      for (size_t i = 0; i < records.size(); ++i) {
-        if (records.size() > 1) out << "---\n";
-        out << emit_yaml(records[i], {"amount", "close", "birthday", "created", "at", "probability", "employees"});
+    case Format::Yaml: {
+      std::string text = emit_yaml(r, {"amount", "close", "birthday", "created", "at", "probability", "employees"});
+      if (count_ == 1) {
+        first_yaml_ = std::move(text);
+        break;
       }
+      if (count_ == 2) out_ << "---\n" << first_yaml_;
+      out_ << "---\n" << text;
       break;
+    }
     default:
-      for (const auto& r : records) out << r.dump() << "\n";
+      out_ << r.dump() << "\n";
   }
+}
+
+void RecordStream::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (format_ == Format::Json) out_ << (count_ == 0 ? "[]\n" : "\n]\n");
+  if (format_ == Format::Yaml && count_ == 1) out_ << first_yaml_;
+}
+
+void render_records(std::ostream& out, Format format, const std::vector<Json>& records) {
+  RecordStream stream(out, format);
+  for (const auto& r : records) stream.add(r);
 }
 
 void render(std::ostream& out, Format format, const Listing& l, const Style& style) {

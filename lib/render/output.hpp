@@ -32,6 +32,25 @@ void render(std::ostream& out, Format format, const Listing& listing, const Styl
 
 // Single values.
 void render_records(std::ostream& out, Format format, const std::vector<Json>& records);
+
+// The same output as render_records, a record at a time: a list of 100,000 records need not be
+// held whole. finish() (or the destructor) closes it.
+class RecordStream {
+ public:
+  RecordStream(std::ostream& out, Format format) : out_(out), format_(format) {}
+  ~RecordStream() { finish(); }
+  RecordStream(const RecordStream&) = delete;
+  RecordStream& operator=(const RecordStream&) = delete;
+  void add(const Json& record);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  Format format_;
+  size_t count_ = 0;
+  std::string first_yaml_;  // yaml marks records with "---" only when there are two or more
+  bool finished_ = false;
+};
 std::string csv_field(const std::string& s, char sep);
 // Text for a markdown line: one line, with the characters markdown would act on escaped.
 std::string markdown_escape(const std::string& s);

@@ -201,5 +201,28 @@ if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&
   has_esc "$o" && pass || failed "crm show on a TTY should get colour"
 fi
 
+test_case "record lists print as they read: title order, --limit, one yaml record, an unreadable file left out"
+(
+  new_repo streamed
+  for n in "Cy Third" "Ab First" "Bo Second"; do crm contact add "$n" >/dev/null; done
+  mkdir -p contacts/zz && printf 'name: [unclosed\n' >contacts/zz/zzbroken01.yaml
+  git add contacts && git commit -qm "a broken file"
+)
+cd "$WORK/streamed" || exit 1
+run crm contact list --format json
+expect_rc 0
+expect_eq "$(printf '%s' "$out" | jq -r '[.[].name] | join(",")')" "Ab First,Bo Second,Cy Third"
+expect_err_has "1 contacts file(s) could not be read"
+run crm contact list --format ndjson --limit 2
+expect_eq "$(printf '%s\n' "$out" | jq -r .name | paste -sd, -)" "Ab First,Bo Second"
+run crm contact list --format yaml --limit 1
+expect_out_lacks "---"
+expect_out_has "name: Ab First"
+run crm contact list --format yaml
+expect_eq "$(printf '%s\n' "$out" | grep -c '^---$')" 3
+run crm contact list nobody-at-all --format json
+expect_out "[]"
+cd "$WORK/repo" || exit 1
+
 expect_clean
 finish
