@@ -640,10 +640,7 @@ ValueRows Index::values(const ValueQuery& vq) const {
     if (!f || f->kind != SearchKind::Date) fail(Failure::Usage, "'" + vq.range_field + "' is not a date field");
     // A datetime sorts after its date ("2026-11-30T10:00:00Z" > "2026-11-30"): '~' closes the day.
     std::string to = vq.to.empty() ? std::string() : vq.to + "~";
-    Xapian::Query range = vq.from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, f->slot, to)
-                          : vq.to.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_GE, f->slot, vq.from)
-                                          : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, f->slot, vq.from, to);
-    q = Xapian::Query(Xapian::Query::OP_FILTER, q, range);
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, slot_range(f->slot, vq.from, to));
   }
   {
     Xapian::Enquire broken(d);

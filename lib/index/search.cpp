@@ -150,11 +150,11 @@ class SlotRange : public Xapian::PostingSource {
   }
 };
 
+}  // namespace
+
 Xapian::Query slot_range(Xapian::valueno slot, std::string lo, std::string hi) {
   return Xapian::Query((new SlotRange(slot, std::move(lo), std::move(hi)))->release());
 }
-
-}  // namespace
 
 bool QueryBuilder::knows(std::string_view field) const {
   return field == "type" || field == "has" || field == "id" || schema_.find(field) != nullptr;

@@ -52,6 +52,10 @@ class QueryBuilder {
   Xapian::Query ref(const Clause& c, const SearchField& f);
 };
 
+// The records whose value in `slot` lies in [lo, hi] ("": unbounded), compared as bytes, as
+// Xapian's value ranges compare; unlike them, it never claims to be the smallest clause of a match.
+Xapian::Query slot_range(Xapian::valueno slot, std::string lo, std::string hi);
+
 // Optimal string alignment distance (a transposition counts as one edit, as in Lunr), or limit+1.
 int edit_distance(std::string_view a, std::string_view b, int limit);
 // Glob match where '*' matches any run of characters.
