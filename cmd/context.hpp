@@ -50,6 +50,15 @@ void register_report(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_watch(CLI::App& app, Context& ctx);
+// Hidden commands for the shell completions and the build (cmd/complete.cpp, cmd/schema.cpp).
+void register_complete(CLI::App& app, Context& ctx);
+void register_schema(CLI::App& app, Context& ctx);
+
+// The global options (-C, --format, ...) on the root of the command tree.
+void add_global_options(CLI::App& app, Context& ctx);
+// The commands on `app`: only the one named `word`, or every one when `word` is empty or unknown
+// (cmd/main.cpp). `version`: `crm --version`, which needs none.
+void register_commands(CLI::App& app, Context& ctx, const std::string& word, bool version);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 
 #include "cmd/records.hpp"
 #include "index/activity.hpp"
@@ -21,10 +22,21 @@ struct LogArgs {
   std::string kind;
   std::vector<std::string> refs;
   std::optional<std::string> body;  // -m
-  std::string at, deal, company, campaign, subject, direction, duration, outcome, author;
-  std::vector<std::string> tags;
+  // Values given to the note's field options (--at, --subject, --tag...), by field name.
+  std::map<std::string, std::vector<std::string>> fields;
   std::vector<std::string> next;  // WHEN TEXT
   std::string commit_message;
+
+  // The last value given for a field ("" when none).
+  std::string one(const std::string& field) const {
+    auto it = fields.find(field);
+    return it == fields.end() || it->second.empty() ? std::string() : it->second.back();
+  }
+  const std::vector<std::string>& all(const std::string& field) const {
+    static const std::vector<std::string> none;
+    auto it = fields.find(field);
+    return it == fields.end() ? none : it->second;
+  }
 };
 
 constexpr const char* kComment = "#";
@@ -58,10 +70,10 @@ void run_log(Context& ctx, const LogArgs& a) {
   const Config& config = repo.config();
   if (!config.note_kind(a.kind))
     fail(Failure::Usage, "unknown kind '" + a.kind + "'", "kinds (crm.yaml note_kinds): " + config.note_kind_names());
-  if (a.refs.empty() && a.deal.empty() && a.company.empty())
+  if (a.refs.empty() && a.all("contacts").empty() && a.one("deal").empty() && a.one("company").empty())
     fail(Failure::Usage, "say who it was with: crm log " + a.kind + " REF...", "REF is a contact or company; or give --deal");
   const TypeSpec& type = type_spec("note");
-  DateTime at = a.at.empty() ? crm::now() : parse_moment(a.at, "--at");
+  DateTime at = a.one("at").empty() ? crm::now() : parse_moment(a.one("at"), "--at");
   if (!a.next.empty() && a.next.size() != 2) fail(Failure::Usage, "--next takes WHEN and TEXT: --next friday \"Send proposal\"");
 
   // Everything a person typed is checked before any editor opens or anything is written.
@@ -69,16 +81,20 @@ void run_log(Context& ctx, const LogArgs& a) {
   note.type = &type;
   note.data["kind"] = a.kind;
   note.data["at"] = format_datetime(at);
-  auto set = [&](const char* field, const std::string& v, const char* flag) {
-    if (!v.empty()) note.data[field] = field_value(*type.field(field), config, v, flag);
-  };
-  set("subject", a.subject, "--subject");
-  set("direction", a.direction, "--direction");
-  set("duration", a.duration, "--duration");
-  set("outcome", a.outcome, "--outcome");
-  for (const auto& t : a.tags) {
-    if (!note.data.contains("tags")) note.data["tags"] = Json::array();
-    note.data["tags"].push_back(field_value(*type.field("tags"), config, t, "--tag"));
+  // The other field options, checked as the schema says; references are resolved below, --at
+  // and --author have their defaults.
+  for (const FieldSpec& f : type.fields) {
+    std::string name(f.name), flag = "--" + std::string(f.flag);
+    if (f.flag.empty() || f.kind == Kind::Ref || f.kind == Kind::Refs || name == "at" || name == "author") continue;
+    for (const auto& v : is_list_kind(f.kind) ? a.all(name) : std::vector<std::string>{a.one(name)}) {
+      if (v.empty()) continue;
+      if (!is_list_kind(f.kind)) {
+        note.data[name] = field_value(f, config, v, flag);
+        continue;
+      }
+      if (!note.data.contains(name)) note.data[name] = Json::array();
+      note.data[name].push_back(field_value(f, config, v, flag));
+    }
   }
   Json next_due;
   if (!a.next.empty()) {
@@ -96,13 +112,34 @@ void run_log(Context& ctx, const LogArgs& a) {
       link_party(note.data, p);
       about.push_back(p.title());
     }
-    if (!a.company.empty()) link_party(note.data, index.resolve(a.company, find_type("company")));
-    if (!a.deal.empty()) {
-      Entry d = index.resolve(a.deal, find_type("deal"));
+    for (const auto& r : a.all("contacts")) {
+      Entry p = index.resolve(r, find_type("contact"));
+      link_party(note.data, p);
+      about.push_back(p.title());
+    }
+    if (!a.one("company").empty()) link_party(note.data, index.resolve(a.one("company"), find_type("company")));
+    if (!a.one("deal").empty()) {
+      Entry d = index.resolve(a.one("deal"), find_type("deal"));
       note.data["deal"] = d.id;
       if (!note.data.contains("company") && d.data.contains("company")) note.data["company"] = d.data["company"];
     }
-    if (!a.campaign.empty()) note.data["campaign"] = index.resolve(a.campaign, find_type("campaign")).id;
+    // Other references (--campaign): the id of the record of the field's type.
+    for (const FieldSpec& f : type.fields) {
+      std::string name(f.name);
+      if (f.flag.empty() || (f.kind != Kind::Ref && f.kind != Kind::Refs) || name == "contacts" || name == "company" ||
+          name == "deal")
+        continue;
+      for (const auto& r : f.kind == Kind::Ref ? std::vector<std::string>{a.one(name)} : a.all(name)) {
+        if (r.empty()) continue;
+        std::string id = index.resolve(r, find_type(f.ref_type)).id;
+        if (f.kind == Kind::Ref) {
+          note.data[name] = id;
+        } else {
+          if (!note.data.contains(name)) note.data[name] = Json::array();
+          note.data[name].push_back(id);
+        }
+      }
+    }
     // The company of the people, when they share one, so the company's timeline shows it too.
     if (!note.data.contains("company") && note.data.contains("contacts")) {
       std::string shared;
@@ -133,7 +170,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   resolve_all(tx.index());
   note.id = new_id();
   while (repo.exists(Repository::relative_path(type, note.id))) note.id = new_id();
-  note.data["author"] = a.author.empty() ? Git::open(repo.root())->author_name() : a.author;
+  note.data["author"] = a.one("author").empty() ? Git::open(repo.root())->author_name() : a.one("author");
   note.data["created"] = format_datetime(crm::now());
   tx.put(note);
   std::vector<Record> changed{note};
@@ -158,6 +195,27 @@ void run_log(Context& ctx, const LogArgs& a) {
   print_changed(ctx, changed);
 }
 
+// What help shows for a field option's value.
+std::string value_name(const FieldSpec& f) {
+  switch (f.kind) {
+    case Kind::Ref:
+    case Kind::Refs: return "REF";
+    case Kind::Date:
+    case Kind::DateTime:
+    case Kind::When: return "WHEN";
+    case Kind::Duration: return "DURATION";
+    case Kind::Tags: return "TAG";
+    case Kind::Line:
+    case Kind::Text: return "TEXT";
+    case Kind::Choice: {
+      std::string names;
+      for (const auto& c : choices_of(f)) names += (names.empty() ? "" : "|") + c;
+      return names;
+    }
+    default: return "VALUE";
+  }
+}
+
 }  // namespace
 
 std::string joined_names(const std::vector<std::string>& names) {
@@ -174,17 +232,14 @@ void register_log(CLI::App& app, Context& ctx) {
   log->add_option("-m,--message", a->body, "what happened; - reads stdin; without it $EDITOR opens")
       ->type_name("TEXT|-")
       ->allow_extra_args(false);
-  log->add_option("--at", a->at, "when it happened (default: now): \"2026-11-20 09:30\", \"tomorrow 10:00\"")
-      ->type_name("WHEN");
-  log->add_option("--deal", a->deal, "the deal it is about")->type_name("REF");
-  log->add_option("--company", a->company, "the company it is about")->type_name("REF");
-  log->add_option("--campaign", a->campaign, "the campaign it answers")->type_name("REF");
-  log->add_option("--subject", a->subject, "one-line summary")->type_name("TEXT");
-  log->add_option("--direction", a->direction, "in (they reached us) or out (we reached them)")->type_name("in|out");
-  log->add_option("--duration", a->duration, "how long: 45m, 1h30m")->type_name("DURATION");
-  log->add_option("--outcome", a->outcome, "what came of it")->type_name("TEXT");
-  log->add_option("--author", a->author, "who logs it (default: git's user.name)")->type_name("NAME");
-  log->add_option("--tag", a->tags, "tag (repeatable)")->type_name("TAG")->allow_extra_args(false);
+  // The note's fields that have a flag, as the schema declares them (crm note set takes the same).
+  for (const FieldSpec& f : type_spec("note").fields) {
+    if (f.flag.empty()) continue;
+    auto* o = log->add_option("--" + std::string(f.flag), a->fields[std::string(f.name)], std::string(f.help))
+                  ->type_name(value_name(f))
+                  ->allow_extra_args(false);
+    if (!is_list_kind(f.kind)) o->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
   log->add_option("--next", a->next, "the next step as a task: --next friday \"Send proposal\"")
       ->type_name("WHEN TEXT")
       ->expected(2)

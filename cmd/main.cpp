@@ -82,48 +82,8 @@ std::string command_word(int argc, char** argv) {
   return "";
 }
 
-// Only the command asked for is built: every command's options, checks and help together take
-// longer to construct than the rest of crm's start. No command (`crm --help`) or an unknown one
-// builds them all, for the list of commands and the error naming the unknown one.
-void register_commands(CLI::App& app, Context& ctx, const std::string& word, bool version) {
-  using Register = void (*)(CLI::App&, Context&);
-  static const std::pair<const char*, Register> table[] = {
-      {"init", register_init},
-      {"clone", register_init},
-      {nullptr, [](CLI::App& a, Context& c) { register_records(a, c); }},  // contact, company, deal...
-      {"show", register_show},
-      {"edit", register_edit},
-      {"history", register_history},
-      {"check", register_check},
-      {"reindex", register_reindex},
-      {"search", register_search},
-      {"log", register_log},
-      {"agenda", register_agenda},
-      {"export", register_export},
-      {"report", register_report},
-      {"sync", register_sync},
-      {"merge-file", register_sync},
-      {"import", register_import},
-      {"watch", register_watch},
-  };
-  if (word.empty() && version) return;  // `crm --version` needs no command
-  for (const auto& [name, reg] : table)
-    if (name && word == name) return reg(app, ctx);
-  for (const auto& t : record_types())
-    if (word == t.name) return register_records(app, ctx, word);
-  for (Register last = nullptr; const auto& [name, reg] : table)
-    if (reg != last) reg(app, ctx), last = reg;
-}
-
-}  // namespace crm
-
-int main(int argc, char** argv) {
-  using namespace crm;
-  // Local time as the system has it, read once: with TZ unset, glibc stats /etc/localtime on
-  // every conversion (4,000 times in `crm agenda` at M).
-  if (!std::getenv("TZ")) ::setenv("TZ", ":/etc/localtime", 0);
-  Context ctx;
-  CLI::App app{"crm: customer relationships in plain YAML files in a git repository", "crm"};
+// The options every command takes, on the root of the command tree (also built by `crm __complete`).
+void add_global_options(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", std::string("crm ") + CRM_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
@@ -147,6 +107,53 @@ int main(int argc, char** argv) {
   app.footer(
       "Run 'crm COMMAND --help' for a command's options, and 'man crm' for the whole manual.\n"
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or ambiguous, 4 invalid data, 5 conflict or busy.");
+}
+
+// Only the command asked for is built: every command's options, checks and help together take
+// longer to construct than the rest of crm's start. No command (`crm --help`) or an unknown one
+// builds them all, for the list of commands and the error naming the unknown one.
+void register_commands(CLI::App& app, Context& ctx, const std::string& word, bool version) {
+  using Register = void (*)(CLI::App&, Context&);
+  static const std::pair<const char*, Register> table[] = {
+      {"init", register_init},
+      {"clone", register_init},
+      {nullptr, [](CLI::App& a, Context& c) { register_records(a, c); }},  // contact, company, deal...
+      {"show", register_show},
+      {"edit", register_edit},
+      {"history", register_history},
+      {"check", register_check},
+      {"reindex", register_reindex},
+      {"search", register_search},
+      {"log", register_log},
+      {"agenda", register_agenda},
+      {"export", register_export},
+      {"report", register_report},
+      {"sync", register_sync},
+      {"merge-file", register_sync},
+      {"import", register_import},
+      {"watch", register_watch},
+      {"__complete", register_complete},
+      {"__schema", register_schema},
+  };
+  if (word.empty() && version) return;  // `crm --version` needs no command
+  for (const auto& [name, reg] : table)
+    if (name && word == name) return reg(app, ctx);
+  for (const auto& t : record_types())
+    if (word == t.name) return register_records(app, ctx, word);
+  for (Register last = nullptr; const auto& [name, reg] : table)
+    if (reg != last) reg(app, ctx), last = reg;
+}
+
+}  // namespace crm
+
+int main(int argc, char** argv) {
+  using namespace crm;
+  // Local time as the system has it, read once: with TZ unset, glibc stats /etc/localtime on
+  // every conversion (4,000 times in `crm agenda` at M).
+  if (!std::getenv("TZ")) ::setenv("TZ", ":/etc/localtime", 0);
+  Context ctx;
+  CLI::App app{"crm: customer relationships in plain YAML files in a git repository", "crm"};
+  add_global_options(app, ctx);
 
   register_commands(app, ctx, command_word(argc, argv),
                     std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));

@@ -21,6 +21,17 @@ const std::vector<std::string>& report_names() {
   return names;
 }
 
+const std::vector<std::string>& report_groupings(const std::string& report) {
+  static const std::map<std::string, std::vector<std::string>> by = {
+      {"pipeline", {"stage", "owner", "company"}},
+      {"forecast", {"month", "week", "quarter", "year"}},
+      {"won", {"month", "week", "quarter", "year", "owner", "company"}},
+      {"activity", {"kind", "owner", "author", "week", "month", "quarter", "year"}}};
+  static const std::vector<std::string> none;
+  auto it = by.find(report);
+  return it == by.end() ? none : it->second;
+}
+
 namespace {
 
 std::string joined(const std::vector<std::string>& v) {
@@ -933,16 +944,11 @@ void check_options(const ReportOptions& o) {
   if (o.since && o.until && *o.since > *o.until)
     fail(Failure::Usage, "--since " + format_date(*o.since) + " is after --until " + format_date(*o.until),
          "give the earlier day to --since");
-  static const std::map<std::string, std::vector<std::string>> by = {
-      {"pipeline", {"stage", "owner", "company"}},
-      {"forecast", {"month", "week", "quarter", "year"}},
-      {"won", {"month", "week", "quarter", "year", "owner", "company"}},
-      {"activity", {"kind", "owner", "author", "week", "month", "quarter", "year"}}};
   if (!o.by.empty()) {
-    auto it = by.find(o.name);
-    if (it == by.end()) fail(Failure::Usage, "--by does not apply to the " + o.name + " report", "reports with --by: pipeline, forecast, won, activity");
-    if (std::find(it->second.begin(), it->second.end(), o.by) == it->second.end())
-      fail(Failure::Usage, "--by " + o.by + ": the " + o.name + " report groups by " + joined(it->second));
+    const auto& by = report_groupings(o.name);
+    if (by.empty()) fail(Failure::Usage, "--by does not apply to the " + o.name + " report", "reports with --by: pipeline, forecast, won, activity");
+    if (std::find(by.begin(), by.end(), o.by) == by.end())
+      fail(Failure::Usage, "--by " + o.by + ": the " + o.name + " report groups by " + joined(by));
   }
   if (o.pareto && o.name != "customers") fail(Failure::Usage, "--pareto applies to the customers report");
   if (o.limit && o.name != "customers" && o.name != "stale")

@@ -22,6 +22,8 @@
 namespace crm {
 
 const std::vector<std::string>& report_names();
+// What --by takes for a report; empty: the report has no --by.
+const std::vector<std::string>& report_groupings(const std::string& report);
 
 struct ReportOptions {
   std::string name;
