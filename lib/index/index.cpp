@@ -48,7 +48,8 @@ constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
-constexpr const char* kLayout = "10";  // 7: value slots for reports; 8: dates as written; 10: long text under its field only
+constexpr const char* kLayout = "11";  // 7: value slots for reports; 8: dates as written; 10: long text under its field only;
+                                       // 11: slots from the persisted table, per-type fingerprints
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;
@@ -286,6 +287,14 @@ struct Index::State {
     return done;
   }
 
+  // Forget every document of a type crm.yaml no longer declares.
+  void drop_type(const std::string& name) {
+    std::vector<Xapian::docid> docs;
+    std::string t = term(kType, name);
+    for (auto p = wdb->postlist_begin(t); p != wdb->postlist_end(t); ++p) docs.push_back(*p);
+    for (auto d : docs) wdb->delete_document(d);
+  }
+
   void apply(const FolderPlan& plan) {
     for (const auto& fs : plan.files) wdb->replace_document(term(kId, fs.id), document(fs));
     for (auto docid : plan.gone) wdb->delete_document(docid);
@@ -314,11 +323,27 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     s.db = std::make_unique<Xapian::Database>(s.dir);
     if (s.db->get_metadata("schema") != kLayout) exists = false;
   }
+  // The slots fields were given when the index was built; types whose documents were indexed
+  // under another schema (crm.yaml declared or changed a field or a type) are indexed again.
+  s.schema = SearchSchema(s.repo.config(), exists ? s.db->get_metadata("slots") : "");
+  Json fingerprints = Json::object();
+  for (const TypeSpec& t : record_types()) fingerprints[std::string(t.name)] = s.schema.fingerprint(t, s.repo.config());
+  std::vector<const TypeSpec*> retyped;
+  std::vector<std::string> dropped;
+  if (exists) {
+    Json was = Json::parse(s.db->get_metadata("types"), nullptr, false);
+    if (!was.is_object()) was = Json::object();
+    for (const TypeSpec& t : record_types())
+      if (was.value(std::string(t.name), "") != fingerprints[std::string(t.name)]) retyped.push_back(&t);
+    for (auto it = was.begin(); it != was.end(); ++it)
+      if (!fingerprints.contains(it.key())) dropped.push_back(it.key());
+  }
+  bool retype = !retyped.empty() || !dropped.empty();
   if (!exists) s.fresh.forget();
   else s.fresh.set_revision(s.db->get_revision());
-  if (exists && freshen == Freshen::Skip) return;
+  if (exists && freshen == Freshen::Skip && !retype) return;
   std::vector<std::string> stale = s.fresh.changed();
-  if (exists && stale.empty()) return;
+  if (exists && stale.empty() && !retype) return;
 
   // Plan with the reader first: often nothing really changed (a racy stamp).
   std::vector<std::pair<std::string, State::FolderPlan>> plans;
@@ -329,7 +354,7 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
       work += p.files.size() + p.gone.size();
       if (!p.empty()) plans.emplace_back(f, std::move(p));
     }
-    if (plans.empty()) {
+    if (plans.empty() && !retype) {
       s.fresh.record(stale);
       s.save_freshness();
       return;
@@ -342,7 +367,10 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     if (l.held()) {
       lock.emplace(std::move(l));
     } else if (exists) {
-      if (!s.quiet)
+      if (!s.quiet && retype)
+        std::fprintf(stderr, "crm: crm.yaml changed the record types; another crm process is writing, so results "
+                             "may miss or misread records until it is done\n");
+      else if (!s.quiet)
         std::fprintf(stderr, "crm: another crm process is writing; results may miss %zu changed file(s)\n", work);
       return;
     } else {
@@ -365,13 +393,19 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     s.open_writable();
     size_t done = s.build(stale, show);
     if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
-    s.wdb->set_metadata("schema", kLayout);
   } else {
     s.open_writable();
-    s.wdb->set_metadata("schema", kLayout);
+    for (const auto& name : dropped) s.drop_type(name);
+    for (const TypeSpec* t : retyped) {
+      s.repo.note("index: " + std::string(t->name) + "'s fields changed; indexing its records again");
+      s.build_from(State::Fill::Replacing, [&](const auto& emit) { s.repo.scan_type(*t, emit); }, [](size_t) {});
+    }
     // Plans were made before the lock: make them again now that nobody else writes.
     for (const auto& f : stale) s.apply(s.plan_folder(f));
   }
+  s.wdb->set_metadata("schema", kLayout);
+  s.wdb->set_metadata("slots", s.schema.slot_table());
+  s.wdb->set_metadata("types", fingerprints.dump());
   s.wdb->commit();
   s.titles.clear();
   s.fresh.record(stale);
