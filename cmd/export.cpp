@@ -138,7 +138,10 @@ std::vector<Entry> selected(Context& ctx, const Index& index, const std::string&
   }
   size_t broken = std::erase_if(out, [](const Entry& e) { return !e.error.empty() || !e.type; });
   if (broken) ctx.warn(std::to_string(broken) + " file(s) could not be read and are not exported; run `crm check`");
-  auto rank = [](const TypeSpec* t) { return t - record_types().data(); };
+  auto rank = [](const TypeSpec* t) {
+    const auto& all = record_types();
+    return std::find_if(all.begin(), all.end(), [t](const TypeSpec& x) { return &x == t; }) - all.begin();
+  };
   std::sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
     return rank(a.type) != rank(b.type) ? rank(a.type) < rank(b.type) : a.id < b.id;
   });
@@ -162,7 +165,7 @@ void run_json(Context& ctx, const std::string& query, const std::string& output)
 // <id>.vcf (what khard and vdirsyncer read). Files whose content is the same are not rewritten.
 void run_vcard(Context& ctx, const std::string& query, const std::string& output, const std::string& version) {
   Index index(ctx.repo(), false, ctx.quiet);
-  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  std::vector<Entry> contacts = selected(ctx, index, query, &types::contact());
   auto card = [&](const Entry& e) {
     std::string company = e.data.contains("company") && e.data["company"].is_string()
                               ? index.title_of(e.data["company"].get<std::string>())
@@ -198,7 +201,7 @@ void run_csv(Context& ctx, const std::string& query, const std::string& output) 
   Index index(ctx.repo(), false, ctx.quiet);
   Listing l;
   l.headers = crm_csv_columns();
-  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  std::vector<Entry> contacts = selected(ctx, index, query, &types::contact());
   for (const auto& e : contacts) {
     std::vector<std::string> row;
     for (const auto& c : l.headers) {

@@ -68,7 +68,7 @@ void run_history(Context& ctx, const std::string& ref, size_t limit) {
   std::vector<std::pair<const TypeSpec*, std::string>> where;
   if (e) where.push_back({e->type, e->id});
   else
-    for (const auto& t : record_types()) where.push_back({&t, ref});
+    for (const TypeSpec& t : record_types()) where.push_back({&t, ref});
   auto opened = Git::open(repo.root());
   Git& git = *opened;
   Json out = Json::array();

@@ -60,7 +60,7 @@ void run_log(Context& ctx, const LogArgs& a) {
     fail(Failure::Usage, "unknown kind '" + a.kind + "'", "kinds (crm.yaml note_kinds): " + config.note_kind_names());
   if (a.refs.empty() && a.deal.empty() && a.company.empty())
     fail(Failure::Usage, "say who it was with: crm log " + a.kind + " REF...", "REF is a contact or company; or give --deal");
-  const TypeSpec& type = type_spec("note");
+  const TypeSpec& type = types::note();
   DateTime at = a.at.empty() ? crm::now() : parse_moment(a.at, "--at");
   if (!a.next.empty() && a.next.size() != 2) fail(Failure::Usage, "--next takes WHEN and TEXT: --next friday \"Send proposal\"");
 
@@ -93,16 +93,16 @@ void run_log(Context& ctx, const LogArgs& a) {
     about.clear();
     for (const auto& r : a.refs) {
       Entry p = index.resolve(r, party_types());
-      link_party(note.data, p);
+      link_party(type, note.data, p);
       about.push_back(p.title());
     }
-    if (!a.company.empty()) link_party(note.data, index.resolve(a.company, find_type("company")));
+    if (!a.company.empty()) link_party(type, note.data, index.resolve(a.company, &types::company()));
     if (!a.deal.empty()) {
-      Entry d = index.resolve(a.deal, find_type("deal"));
+      Entry d = index.resolve(a.deal, &types::deal());
       note.data["deal"] = d.id;
       if (!note.data.contains("company") && d.data.contains("company")) note.data["company"] = d.data["company"];
     }
-    if (!a.campaign.empty()) note.data["campaign"] = index.resolve(a.campaign, find_type("campaign")).id;
+    if (!a.campaign.empty()) note.data["campaign"] = index.resolve(a.campaign, &types::campaign()).id;
     // The company of the people, when they share one, so the company's timeline shows it too.
     if (!note.data.contains("company") && note.data.contains("contacts")) {
       std::string shared;
@@ -138,7 +138,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   tx.put(note);
   std::vector<Record> changed{note};
   if (!a.next.empty()) {
-    const TypeSpec& tt = type_spec("task");
+    const TypeSpec& tt = types::task();
     Record task;
     task.type = &tt;
     task.id = new_id();

@@ -109,7 +109,16 @@ void register_commands(CLI::App& app, Context& ctx, const std::string& word, boo
   if (word.empty() && version) return;  // `crm --version` needs no command
   for (const auto& [name, reg] : table)
     if (name && word == name) return reg(app, ctx);
-  for (const auto& t : record_types())
+  for (const TypeSpec& t : record_types())
+    if (word == t.name) return register_records(app, ctx, word);
+  // Not a built-in word: perhaps a type the repository's crm.yaml declares (reading it declares
+  // them). Outside a repository, or with a crm.yaml that does not load, only built-in commands exist;
+  // a broken crm.yaml is reported when a command reads it.
+  try {
+    ctx.repo();
+  } catch (const Error&) {
+  }
+  for (const TypeSpec& t : record_types())
     if (word == t.name) return register_records(app, ctx, word);
   for (Register last = nullptr; const auto& [name, reg] : table)
     if (reg != last) reg(app, ctx), last = reg;
@@ -148,6 +157,9 @@ int main(int argc, char** argv) {
       "Run 'crm COMMAND --help' for a command's options, and 'man crm' for the whole manual.\n"
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 not found or ambiguous, 4 invalid data, 5 conflict or busy.");
 
+  // -C before the command names the repository whose crm.yaml may declare the command's noun.
+  for (int i = 1; i + 1 < argc && std::string_view(argv[i]) != "--"; ++i)
+    if (std::string_view(argv[i]) == "-C") ctx.dir = argv[i + 1];
   register_commands(app, ctx, command_word(argc, argv),
                     std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));
 

@@ -507,7 +507,7 @@ std::vector<Entry> Index::all(const TypeSpec* type, bool with_data, const std::v
   };
   if (type) collect(term(kType, std::string(type->name)));
   else
-    for (const auto& t : record_types()) collect(term(kType, std::string(t.name)));
+    for (const TypeSpec& t : record_types()) collect(term(kType, std::string(t.name)));
   // Into title order in place, a cycle of moves at a time: a second list of 100,000 entries
   // would be 12 MB more at the peak of a list at L.
   std::vector<size_t> order(out.size());  // order[i]: the entry that belongs at i
@@ -804,11 +804,11 @@ std::vector<Entry> Index::find(const std::string& ref_in, const Types& types, bo
   }
   // A repeating task leaves done copies under the same title: the one open task is meant.
   if (exact_wins && out.size() > 1 && std::all_of(out.begin(), out.end(), [](const Entry& e) {
-        return e.type && e.type->name == "task";
+        return e.type && !e.type->done_field.empty();
       })) {
     std::vector<Entry> open;
     for (const auto& e : out)
-      if (e.error.empty() && !e.data.contains("done")) open.push_back(e);
+      if (e.error.empty() && !e.data.contains(std::string(e.type->done_field))) open.push_back(e);
     if (open.size() == 1) return open;
   }
   return out;

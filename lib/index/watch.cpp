@@ -123,7 +123,7 @@ class Watcher {
     for (auto& [wd, w] : watches_) ::inotify_rm_watch(fd_, wd);
     watches_.clear();
     if (!add(".", Kind::Root, why)) return false;
-    for (const auto& type : record_types())
+    for (const TypeSpec& type : record_types())
       if (!add_type(type, false, why)) return false;
     return true;
   }

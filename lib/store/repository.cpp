@@ -72,6 +72,7 @@ Repository Repository::at(const std::string& root) {
   Repository r;
   r.root_ = root;
   r.config_ = Config::parse(read_file(root + "/crm.yaml", kMaxRecordBytes, "crm.yaml"), "crm.yaml");
+  declare_types(r.config_.types);  // its record types join the built-in ones
   return r;
 }
 
@@ -323,7 +324,7 @@ void Repository::scan_folder(const TypeSpec& type, const std::string& shard,
 }
 
 void Repository::scan(const std::function<void(const FileStamp&)>& visit) const {
-  for (const auto& t : record_types()) scan_type(t, visit);
+  for (const TypeSpec& t : record_types()) scan_type(t, visit);
 }
 
 }  // namespace crm
