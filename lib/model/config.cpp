@@ -215,7 +215,19 @@ std::vector<TypeSpec> parse_types(const YamlDocument& doc, const std::string& or
       if (!flags.insert(flag).second) bad(doc, origin, fptr, "flag --" + flag + " is another field's");
       spec.flag = intern(flag);
       spec.fallback = intern(fallback);
-      spec.help = intern(help.empty() ? fname + " (" + kind_text + (to.empty() ? "" : " to " + to) + ")" : help);
+      if (help.empty()) {
+        help = fname;
+        std::replace(help.begin(), help.end(), '_', ' ');
+        if (spec.kind == Kind::Choice) {
+          help += ": ";
+          for (size_t i = 0; i < choices.size(); ++i)
+            help += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+        } else {
+          help += " (" + kind_text + (to.empty() ? "" : " REF") + (is_list_kind(spec.kind) ? ", repeatable" : "") + ")";
+        }
+        if (!fallback.empty()) help += "; default " + fallback;
+      }
+      spec.help = intern(help);
       type.fields.push_back(spec);
       seen_fields[fname] = spec;
     }
