@@ -103,7 +103,7 @@ size_t report_duplicates(const Index& index) {
 
 void run_check(Context& ctx, bool duplicates) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   LinkTargets targets(index);
   std::vector<Finding> found;
   // The index holds every file's parse result; only files with problems are re-read (for line numbers).

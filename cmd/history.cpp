@@ -57,7 +57,7 @@ Json field_changes(const Json& before, const Json& after) {
 
 void run_history(Context& ctx, const std::string& ref, size_t limit) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   std::optional<Entry> e;
   try {
     e = index.resolve(ref, nullptr);

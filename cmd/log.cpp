@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cmd/records.hpp"
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -118,7 +118,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   };
   if (!body) {
     // The editor runs without the lock, like `crm edit`: references are checked first.
-    Index index(repo, false, ctx.quiet);
+    Index index(repo, false);
     resolve_all(index);
     body = body_from_editor(repo, a.kind, joined_names(about));
   }

@@ -18,10 +18,20 @@ namespace crm {
 Repository& Context::repo() {
   if (!repo_) {
     repo_ = Repository::discover(dir);
-    if (verbose) {
-      repo_->on_note([](const std::string& text) { std::cerr << "crm: " << text << "\n"; });
-      repo_->note("repository " + repo_->root());
-    }
+    // -q is read at the time of printing: the repository may be opened before options are parsed.
+    repo_->on_warning([this](const std::string& text) {
+      if (!quiet) std::cerr << "crm: " << text << "\n";
+    });
+    if (isatty(STDERR_FILENO))
+      repo_->on_progress([this](const std::string& what, size_t done, size_t total) {
+        if (quiet) return;
+        if (what == "indexed") std::cerr << "\rcrm: indexed " << done << " records      \n";
+        else std::cerr << "\rcrm: " << what << " " << done << "/" << total << std::flush;
+      });
+    repo_->on_note([this](const std::string& text) {
+      if (verbose) std::cerr << "crm: " << text << "\n";
+    });
+    repo_->note("repository " + repo_->root());
   }
   return *repo_;
 }

@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -369,7 +369,7 @@ void warn_unreadable(Context& ctx, const TypeSpec& type, size_t broken) {
 
 void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   // Types filtered (open to-dos) or ordered by a field (tasks by due, notes by at) are read even for ids.
   bool in_title_order = type.sort.empty() && type.done_field.empty();
   bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty() && in_title_order;
@@ -558,7 +558,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   show->add_option("REF", *show_ref, "id, id prefix, email or name")->required();
   show->callback([&ctx, &type, show_ref] {
     check_show_format(ctx);
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     show_entry(ctx, index, index.resolve(*show_ref, &type));
   });
 
@@ -567,7 +567,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   edit->add_option("REF", *edit_ref, "id, id prefix, email or name")->required();
   edit->add_option("-m,--message", ctx.message, "commit message");
   edit->callback([&ctx, &type, edit_ref] {
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     edit_entry(ctx, index.resolve(*edit_ref, &type));
   });
 

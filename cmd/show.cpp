@@ -5,7 +5,7 @@
 #include <map>
 
 #include "cmd/records.hpp"
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -200,7 +200,7 @@ void register_show(CLI::App& app, Context& ctx) {
   show->add_option("REF", *ref, "id, id prefix, email or name")->required();
   show->callback([&ctx, ref] {
     check_show_format(ctx);
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     show_entry(ctx, index, index.resolve(*ref, nullptr));
   });
 }

@@ -109,7 +109,6 @@ struct Index::State {
   const Repository& repo;
   std::string dir;
   std::string folders_file;
-  bool quiet;
   std::unique_ptr<Xapian::Database> db;
   std::unique_ptr<Xapian::WritableDatabase> wdb;  // only while writing
   Freshness fresh;
@@ -301,15 +300,15 @@ struct Index::State {
   }
 };
 
-Index::Index(const Repository& repo, bool holding_lock, bool quiet, Freshen freshen)
-    : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders", quiet,
+Index::Index(const Repository& repo, bool holding_lock, Freshen freshen)
+    : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders",
                                        nullptr, nullptr, Freshness(repo, repo.state_dir() + "/folders"),
                                        SearchSchema(repo.config())})) {
   try {
     refresh(holding_lock, freshen);
   } catch (const Xapian::DatabaseError& e) {
     // Corrupt, unreadable or from another Xapian version: it is derived data, so start again.
-    if (!quiet) std::fprintf(stderr, "crm: the index was unreadable (%s); rebuilding it\n", e.get_msg().c_str());
+    repo.warn("the index was unreadable (" + e.get_msg() + "); rebuilding it");
     rebuild(holding_lock);
   }
 }
@@ -367,11 +366,11 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     if (l.held()) {
       lock.emplace(std::move(l));
     } else if (exists) {
-      if (!s.quiet && retype)
-        std::fprintf(stderr, "crm: crm.yaml changed the record types; another crm process is writing, so results "
-                             "may miss or misread records until it is done\n");
-      else if (!s.quiet)
-        std::fprintf(stderr, "crm: another crm process is writing; results may miss %zu changed file(s)\n", work);
+      if (retype)
+        s.repo.warn("crm.yaml changed the record types; another crm process is writing, so results may miss or "
+                    "misread records until it is done");
+      else
+        s.repo.warn("another crm process is writing; results may miss " + std::to_string(work) + " changed file(s)");
       return;
     } else {
       lock.emplace(s.repo);  // no index at all yet: wait for the writer
@@ -383,16 +382,13 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     // Build from scratch, folder by folder, committing in batches.
     size_t total = 0;
     s.repo.scan([&](const FileStamp&) { ++total; });
-    bool progress = total > 2000 && !s.quiet && isatty(STDERR_FILENO);
-    if (total > 2000 && !s.quiet) std::fprintf(stderr, "crm: building the index of %zu records\n", total);
+    if (total > 2000) s.repo.warn("building the index of " + std::to_string(total) + " records");
     auto show = [&](size_t n) {
-      if (!progress) return;
-      std::fprintf(stderr, "\rcrm: indexing %zu/%zu", n, total);
-      std::fflush(stderr);
+      if (total > 2000) s.repo.progress("indexing", n, total);
     };
     s.open_writable();
     size_t done = s.build(stale, show);
-    if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
+    if (total > 2000) s.repo.progress("indexed", done, total);
   } else {
     s.open_writable();
     for (const auto& name : dropped) s.drop_type(name);

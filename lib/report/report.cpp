@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "index/fields.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"

@@ -205,7 +205,7 @@ void Transaction::index_changes(const std::vector<Change>& changes) {
   for (const auto& c : changes)
     if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
   if (paths.empty()) return;
-  if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
+  if (!index_) index_ = std::make_unique<Index>(repo_, true, Index::Freshen::Skip);
   index_->files_changed(paths);
 }
 

@@ -1,4 +1,4 @@
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 
 #include <algorithm>
 #include <set>
