@@ -582,6 +582,7 @@ void run_move(Context& ctx, const std::string& ref, const std::string& stage, co
   if (repo.config().stage(latest) && repo.config().stage(latest)->probability != 0 && reason.empty())
     r.data.erase("lost_reason");
   tx.put(r);
+  tx.mark_event(r.id, "move");
   tx.commit(ctx.message.empty() ? "deal: move " + r.title() + " to " + stage : ctx.message);
   print_changed(ctx, {r});
 }
