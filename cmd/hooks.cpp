@@ -1,9 +1,10 @@
 // crm hooks [list], crm hooks trust|untrust [NAME...]: the repository's hooks
 // (.crm/hooks/TYPE-EVENT, hooks/hooks.hpp) and which of them this clone runs.
+#include "hooks/hooks.hpp"
+
 #include <iostream>
 
 #include "cmd/context.hpp"
-#include "hooks/hooks.hpp"
 #include "model/error.hpp"
 
 namespace crm {
@@ -13,9 +14,12 @@ namespace {
 std::string state_of(const HookFile& h) {
   if (!h.ignored.empty()) return "ignored";
   switch (h.trust) {
-    case HookTrust::Trusted: return "trusted";
-    case HookTrust::Changed: return "changed";
-    case HookTrust::Untrusted: break;
+    case HookTrust::Trusted:
+      return "trusted";
+    case HookTrust::Changed:
+      return "changed";
+    case HookTrust::Untrusted:
+      break;
   }
   return "untrusted";
 }
@@ -77,7 +81,8 @@ void register_hooks(CLI::App& app, Context& ctx) {
   list->callback([&ctx] { run_list(ctx); });
 
   auto trust_names = std::make_shared<std::vector<std::string>>();
-  auto* trust = h->add_subcommand("trust", "let these hooks run with their current content (all hooks when none is named)");
+  auto* trust =
+      h->add_subcommand("trust", "let these hooks run with their current content (all hooks when none is named)");
   trust->add_option("NAME", *trust_names, "hook name, like deal-move");
   trust->callback([&ctx, trust_names] {
     for (const auto& n : Hooks(ctx.repo()).trust(*trust_names)) {

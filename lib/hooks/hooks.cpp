@@ -115,10 +115,14 @@ HookFile describe(const Repository& repo, const std::string& name, const std::ma
     h.ignored = "cannot be read: " + std::string(std::strerror(errno));
     return h;
   }
-  if (S_ISLNK(st.st_mode)) h.ignored = "a symbolic link: a hook must be a regular file";
-  else if (S_ISDIR(st.st_mode)) h.ignored = "a folder";
-  else if (!S_ISREG(st.st_mode)) h.ignored = "not a regular file";
-  else if (!valid_name(name)) h.ignored = "not named TYPE-EVENT (like deal-move)";
+  if (S_ISLNK(st.st_mode))
+    h.ignored = "a symbolic link: a hook must be a regular file";
+  else if (S_ISDIR(st.st_mode))
+    h.ignored = "a folder";
+  else if (!S_ISREG(st.st_mode))
+    h.ignored = "not a regular file";
+  else if (!valid_name(name))
+    h.ignored = "not named TYPE-EVENT (like deal-move)";
   if (!h.ignored.empty()) return h;
   auto content = read_hook(abs);
   if (!content) {
@@ -264,9 +268,11 @@ Outcome spawn(const std::string& root, const std::string& file, const std::strin
     if (!o.timed_out && now >= deadline) {
       o.timed_out = true;
       ::kill(-pid, SIGTERM);
+      ::kill(pid, SIGTERM);  // in case it left the group
       kill_at = now + std::chrono::seconds(2);
     } else if (now >= kill_at) {
       ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
       kill_at = Clock::time_point::max();
     }
   }
@@ -300,6 +306,14 @@ bool Hooks::present(const Repository& repo) {
   return ::lstat(repo.absolute(kFolder).c_str(), &st) == 0;
 }
 
+bool Hooks::listens(const Repository& repo, const TypeSpec& type, const std::string& event) {
+  auto exists = [&](const std::string& e) {
+    struct stat st;
+    return ::lstat(repo.absolute(std::string(kFolder) + "/" + std::string(type.name) + "-" + e).c_str(), &st) == 0;
+  };
+  return exists(event) || (event == "set" && type.field("stage") && exists("move"));
+}
+
 std::string Hooks::folder_problem() const {
   for (const std::string& f : {std::string(".crm"), std::string(kFolder)}) {
     struct stat st;
@@ -327,21 +341,25 @@ std::vector<HookFile> Hooks::list() const {
 
 std::vector<std::string> Hooks::trust(const std::vector<std::string>& names) const {
   std::string problem = folder_problem();
-  if (!problem.empty()) fail(Failure::NotFound, "no hooks to trust: " + problem, "hooks are executable files in .crm/hooks");
+  if (!problem.empty())
+    fail(Failure::NotFound, "no hooks to trust: " + problem, "hooks are executable files in .crm/hooks");
   WriteLock lock(repo_);  // two trusts at once must not lose one
   auto trusted = read_trust(repo_);
   std::vector<HookFile> chosen;
   if (names.empty()) {
     for (auto& h : list())
       if (h.ignored.empty()) chosen.push_back(h);
-    if (chosen.empty()) fail(Failure::NotFound, "no hooks in .crm/hooks", "hooks are executable files named TYPE-EVENT, like deal-move");
+    if (chosen.empty())
+      fail(Failure::NotFound, "no hooks in .crm/hooks", "hooks are executable files named TYPE-EVENT, like deal-move");
   }
   for (const auto& n : names) {
     if (!valid_name(n))
-      fail(Failure::Usage, "'" + n + "' is not a hook name", "hooks are named TYPE-EVENT (events: add, set, move, rm), like deal-move");
+      fail(Failure::Usage, "'" + n + "' is not a hook name",
+           "hooks are named TYPE-EVENT (events: add, set, move, rm), like deal-move");
     struct stat st;
     if (::lstat(repo_.absolute(std::string(kFolder) + "/" + n).c_str(), &st) != 0)
-      fail(Failure::NotFound, "no hook " + std::string(kFolder) + "/" + n, "write it first; `crm hooks` lists the hooks there are");
+      fail(Failure::NotFound, "no hook " + std::string(kFolder) + "/" + n,
+           "write it first; `crm hooks` lists the hooks there are");
     HookFile h = describe(repo_, n, trusted);
     if (!h.ignored.empty()) fail(Failure::Invalid, "cannot trust " + h.path + ": it is " + h.ignored);
     chosen.push_back(h);
@@ -365,7 +383,8 @@ std::vector<std::string> Hooks::untrust(const std::vector<std::string>& names) c
   }
   for (const auto& n : names) {
     if (!valid_name(n))
-      fail(Failure::Usage, "'" + n + "' is not a hook name", "hooks are named TYPE-EVENT (events: add, set, move, rm), like deal-move");
+      fail(Failure::Usage, "'" + n + "' is not a hook name",
+           "hooks are named TYPE-EVENT (events: add, set, move, rm), like deal-move");
     if (trusted.erase(n)) done.push_back(n);
   }
   write_trust(repo_, trusted);
@@ -394,8 +413,10 @@ void Hooks::run(const std::vector<HookEvent>& events, const std::function<void(c
     } else {
       HookFile h = describe(repo_, name, trusted);
       std::string how = "review it, then run `crm hooks trust " + name + "`";
-      if (!h.ignored.empty()) report("hook " + path + " not run: it is " + h.ignored);
-      else if (h.trust == HookTrust::Untrusted) report("hook " + path + " not run: it is not trusted in this clone; " + how);
+      if (!h.ignored.empty())
+        report("hook " + path + " not run: it is " + h.ignored);
+      else if (h.trust == HookTrust::Untrusted)
+        report("hook " + path + " not run: it is not trusted in this clone; " + how);
       else if (h.trust == HookTrust::Changed)
         report("hook " + path + " not run: it changed since it was trusted; " + how);
       else if (depth >= kMaxDepth)
@@ -403,7 +424,8 @@ void Hooks::run(const std::vector<HookEvent>& events, const std::function<void(c
                " deep (CRM_HOOK_DEPTH), the most crm allows; does a hook fire itself?");
       else if (!h.executable)
         report("hook " + path + " failed (not executable): make it executable with `chmod +x " + path + "`");
-      else ok = true;
+      else
+        ok = true;
     }
     runnable[name] = ok;
     return ok;
@@ -413,7 +435,7 @@ void Hooks::run(const std::vector<HookEvent>& events, const std::function<void(c
     return ::lstat(repo_.absolute(std::string(kFolder) + "/" + name).c_str(), &st) == 0;
   };
   // The environment: ours, less what a hook is told, plus that.
-  static const std::vector<std::string> told = {"CRM_EVENT", "CRM_TYPE", "CRM_ID", "CRM_PATH",
+  static const std::vector<std::string> told = {"CRM_EVENT",  "CRM_TYPE", "CRM_ID",        "CRM_PATH",
                                                 "CRM_COMMIT", "CRM_REPO", "CRM_HOOK_DEPTH"};
   std::vector<std::string> base;
   for (char** e = environ; *e; ++e) {
@@ -425,7 +447,8 @@ void Hooks::run(const std::vector<HookEvent>& events, const std::function<void(c
     std::string tn(e.type->name);
     std::string event = e.event;
     // A deal whose stage changed moved, however it was changed (set, edit).
-    if (event == "set" && e.type->field("stage") && e.before && e.after && (exists(tn + "-move") || exists(tn + "-set"))) {
+    if (event == "set" && e.type->field("stage") && e.before && e.after &&
+        (exists(tn + "-move") || exists(tn + "-set"))) {
       Json b = record_of(repo_, e, *e.before), a = record_of(repo_, e, *e.after);
       if (b.is_object() && a.is_object() && b.value("stage", Json()) != a.value("stage", Json())) event = "move";
     }
@@ -450,7 +473,8 @@ void Hooks::run(const std::vector<HookEvent>& events, const std::function<void(c
     std::string path = std::string(kFolder) + "/" + name;
     Outcome o = spawn(repo_.root(), repo_.absolute(path), j.dump() + "\n", env, timeout);
     if (!o.timed_out && WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0) continue;
-    report("hook " + path + " failed (" + failure_of(o, timeout) + ")" + (o.last_line.empty() ? "" : ": " + o.last_line));
+    report("hook " + path + " failed (" + failure_of(o, timeout) + ")" +
+           (o.last_line.empty() ? "" : ": " + o.last_line));
   }
 }
 

@@ -26,8 +26,8 @@ struct HookEvent {
   std::string event;
   const TypeSpec* type = nullptr;
   std::string id;
-  std::string path;    // relative to the repository root
-  std::string commit;  // the commit that made the change
+  std::string path;                   // relative to the repository root
+  std::string commit;                 // the commit that made the change
   std::optional<std::string> before;  // the file before the commit (nullopt: it did not exist)
   std::optional<std::string> after;   // the file the commit holds (nullopt: removed)
 };
@@ -52,6 +52,9 @@ class Hooks {
   explicit Hooks(const Repository& repo) : repo_(repo) {}
   // Whether there is a .crm/hooks at all (one lstat: repositories without hooks pay nothing more).
   static bool present(const Repository& repo);
+  // Whether an event of this type may run a hook: .crm/hooks/TYPE-EVENT exists (for a set of a
+  // deal, TYPE-move too: a set that changes the stage is a move).
+  static bool listens(const Repository& repo, const TypeSpec& type, const std::string& event);
   // Why no hook of .crm/hooks may run (it or .crm is a symbolic link, not a folder); empty when they may.
   std::string folder_problem() const;
   // Every entry of .crm/hooks, by name.

@@ -127,6 +127,7 @@ void Transaction::put_file_removal(const std::string& path) {
 void Transaction::note_events(const std::string& commit, const std::vector<std::optional<std::string>>& before) {
   if (commit.empty() || !Hooks::present(repo_)) return;
   std::map<std::string, size_t> seen;  // path -> its event: a record put twice is one change
+  std::map<std::string, bool> listened;  // TYPE-EVENT -> a hook may run (an import of many records asks once)
   for (size_t i = 0; i < changes_.size(); ++i) {
     const Staged& s = staged_[i];
     const Change& c = changes_[i];
@@ -139,6 +140,9 @@ void Transaction::note_events(const std::string& commit, const std::vector<std::
     HookEvent e;
     auto m = marked_.find(s.id);
     e.event = m != marked_.end() ? m->second : !c.content ? "rm" : !before[i] ? "add" : "set";
+    std::string name = std::string(s.type->name) + "-" + e.event;
+    if (!listened.count(name)) listened[name] = Hooks::listens(repo_, *s.type, e.event);
+    if (!listened[name]) continue;  // no hook would run: the texts are not kept
     e.type = s.type;
     e.id = s.id;
     e.path = c.path;
