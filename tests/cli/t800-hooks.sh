@@ -189,6 +189,36 @@ expect_eq "$(hook_log)" "task-set $task"
 expect_eq "$(jv task-set '.record | has("done")')" "true"
 expect_eq "$(jv task-set '.before | has("done")')" "false"
 
+test_case "crm edit fires set; crm contact merge fires set for the kept one and rm for the other"
+reset_out
+EDITOR="sed -i 's/^title: .*/title: Chief Executive/'" run crm contact edit marta
+expect_rc 0
+expect_eq "$(hook_log)" "contact-set $marta"
+expect_eq "$(jv contact-set .record.title)" "Chief Executive"
+expect_eq "$(jv contact-set .before.title)" "CTO"
+dup=$(crm contact add "Marta Ruiz" --email marta.ruiz@example.org 2>/dev/null)
+reset_out
+run crm contact merge "$marta" "$dup"
+expect_rc 0
+expect_eq "$(hook_log | sort | tr '\n' ' ')" "$(printf 'contact-rm %s\ncontact-set %s\n' "$dup" "$marta" | sort | tr '\n' ' ')"
+expect_eq "$(jv contact-rm .record.emails[0])" "marta.ruiz@example.org"
+expect_eq "$(jv contact-set '.record.emails | length')" "2"
+expect_eq "$(jv contact-set .commit)" "$(jv contact-rm .commit)"
+
+test_case "an import runs one hook per record it adds"
+crm export json -o "$WORK/export.json" 2>/dev/null
+new_repo imported
+echo ".crm/" >>.git/info/exclude
+recorder contact-add company-add
+crm hooks trust -q >/dev/null
+reset_out
+run crm import json "$WORK/export.json"
+expect_rc 0
+expect_eq "$(hook_log | grep -c '^contact-add ')" "$(jq '[.[] | select(.type == "contact")] | length' "$WORK/export.json")"
+expect_ne "$(hook_log | grep -c '^contact-add ')" "0"
+expect_eq "$(jv contact-add .commit)" "$(head_sha)"
+cd "$root"
+
 test_case "a hook's stdout goes to stderr: stdout keeps only the ids"
 hook contact-add <<'EOF'
 #!/bin/sh
