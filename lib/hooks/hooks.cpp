@@ -211,10 +211,11 @@ Outcome spawn(const std::string& root, const std::string& file, const std::strin
     ::dup2(errpipe[1], STDERR_FILENO);
     if (::chdir(root.c_str()) != 0) _exit(127);
     ::execve(file.c_str(), const_cast<char* const*>(argv.data()), const_cast<char* const*>(envp.data()));
-    std::string why = cannot + std::strerror(errno) + (errno == ENOEXEC ? " (a script needs a #! line)" : "") + "\n";
-    if (::write(STDERR_FILENO, why.data(), why.size()) < 0) {
-      // Nothing more to say.
-    }
+    int e = errno;  // no allocation between fork and exit: only write(2)
+    const char* why = std::strerror(e);
+    const char* hint = e == ENOEXEC ? " (a script needs a #! line)\n" : "\n";
+    for (const char* part : {cannot.c_str(), why, hint})
+      if (::write(STDERR_FILENO, part, std::strlen(part)) < 0) break;
     _exit(126);
   }
   ::close(in);
