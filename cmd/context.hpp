@@ -50,6 +50,7 @@ void register_report(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_watch(CLI::App& app, Context& ctx);
+void register_hooks(CLI::App& app, Context& ctx);
 
 // Read all of stdin (for `-` arguments).
 std::string read_stdin();

@@ -52,6 +52,7 @@ void run_move(Context& ctx, const TypeSpec& type, const std::string& ref, const 
   if (repo.config().stage(latest) && repo.config().stage(latest)->probability != 0 && reason.empty())
     r.data.erase("lost_reason");
   tx.put(r);
+  tx.mark_event(r.id, "move");  // hooks: TYPE-move, not TYPE-set
   tx.commit(ctx.message.empty() ? std::string(type.name) + ": move " + r.title() + " to " + stage : ctx.message);
   print_changed(ctx, {r});
 }

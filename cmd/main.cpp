@@ -115,6 +115,7 @@ void register_commands(CLI::App& app, Context& ctx, const std::string& word, boo
       {"merge-file", register_sync},
       {"import", register_import},
       {"watch", register_watch},
+      {"hooks", register_hooks},
   };
   if (word.empty() && version) return;  // `crm --version` needs no command
   for (const auto& [name, reg] : table)

@@ -69,6 +69,7 @@ class Repository {
   std::string read(const std::string& relative) const;
 
   // Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file.
+  // A file under .crm/ keeps its permissions (a hook stays executable).
   void write_atomic(const std::string& relative, const std::string& content) const;
   // Many files with the same guarantee (each is old or new after a crash) for two flushes in all instead
   // of two per file: every temp file is written, the file system synced once, then every file renamed
