@@ -2,7 +2,7 @@
 #pragma once
 #include "cmd/context.hpp"
 #include "index/index.hpp"
-#include "store/transaction.hpp"
+#include "write/transaction.hpp"
 
 namespace crm {
 

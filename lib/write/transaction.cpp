@@ -1,4 +1,4 @@
-#include "store/transaction.hpp"
+#include "write/transaction.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
