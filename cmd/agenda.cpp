@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cmd/records.hpp"
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -38,7 +38,7 @@ std::string time_of(const std::string& when) {
 void run_agenda(Context& ctx, const AgendaArgs& a) {
   Format fmt = ctx.format(Format::Table);
   if (fmt == Format::Yaml) fail(Failure::Usage, "agenda prints table, markdown, json, ndjson, csv, tsv or ids");
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   AgendaOptions o;
   o.days = a.days;
   o.owner = a.owner;

@@ -90,7 +90,7 @@ void check_conflicts(const RecordFile& f, std::vector<Finding>& out) {
 
 // --duplicates: contacts that are probably one person, one pair per line.
 size_t report_duplicates(const Index& index) {
-  auto contacts = index.all(find_type("contact"), true);
+  auto contacts = index.all(&types::contact(), true);
   std::map<std::string, std::string> titles;
   for (const auto& e : contacts) titles[e.id] = e.title();
   auto pairs = find_duplicate_contacts(contacts);
@@ -103,7 +103,7 @@ size_t report_duplicates(const Index& index) {
 
 void run_check(Context& ctx, bool duplicates) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   LinkTargets targets(index);
   std::vector<Finding> found;
   // The index holds every file's parse result; only files with problems are re-read (for line numbers).

@@ -365,7 +365,7 @@ void Completer::references(std::vector<const TypeSpec*> types, const std::string
   if (!repo) return;
   // Read the index as it is; none yet (a fresh clone): offer nothing rather than build one.
   if (!std::filesystem::exists(repo->state_dir() + "/index/iamglass")) return;
-  Index index(*repo, false, true, Index::Freshen::Skip);
+  Index index(*repo, false, Index::Freshen::Skip);
   if (types.empty())
     for (const TypeSpec& t : record_types()) types.push_back(&t);
   std::string typed = fold(cur);

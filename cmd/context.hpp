@@ -50,6 +50,7 @@ void register_report(CLI::App& app, Context& ctx);
 void register_sync(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_watch(CLI::App& app, Context& ctx);
+void register_hooks(CLI::App& app, Context& ctx);
 // Hidden commands for the shell completions and the build (cmd/complete.cpp, cmd/schema.cpp).
 void register_complete(CLI::App& app, Context& ctx);
 void register_schema(CLI::App& app, Context& ctx);

@@ -128,7 +128,7 @@ void register_edit(CLI::App& app, Context& ctx) {
   edit->add_option("REF", *ref, "id, id prefix, email or name")->required();
   edit->add_option("-m,--message", ctx.message, "commit message");
   edit->callback([&ctx, ref] {
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     edit_entry(ctx, index.resolve(*ref, nullptr));
   });
 }

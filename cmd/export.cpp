@@ -3,12 +3,7 @@
 //   json   every record as one array, a backup crm import json restores exactly
 //   vcard  contacts as vCards (lib/interop/vcard.cpp): a folder of <id>.vcf or one stream
 //   csv    contacts in crm's columns (crm import csv reads them back)
-//   ics    tasks as VTODO and meetings as VEVENT, in one iCalendar file (RFC
-//          5545). UIDs are the record ids, so a calendar that subscribes to the
-//          export updates events instead of duplicating them. Hand-written: the
-//          format is small, and the parts that matter (CRLF, folding at 75 octets
-//          without splitting a character, text escaping; lib/interop/content_line)
-//          are tested against python3-icalendar and khal.
+//   ics    tasks as VTODO and meetings as VEVENT, in one iCalendar file (lib/interop/ics.cpp)
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +11,7 @@
 #include <sstream>
 
 #include "cmd/records.hpp"
-#include "interop/content_line.hpp"
+#include "interop/ics.hpp"
 #include "interop/csv.hpp"
 #include "interop/json.hpp"
 #include "interop/vcard.hpp"
@@ -27,99 +22,6 @@
 namespace crm {
 
 namespace {
-
-// Short names for the shared content-line writers (lib/interop/content_line.hpp).
-void line(std::ostream& out, const std::string& text) { write_content_line(out, text); }
-std::string ics_text(const std::string& s) { return escape_text_value(s); }
-std::string ics_param(const std::string& s) { return quoted_param_value(s); }
-
-std::string utc_stamp(const std::string& iso) {
-  DateTime t = when_moment(iso);
-  std::string s = format_datetime(DateTime{t.utc, 0});  // 2026-11-23T10:30:00Z
-  std::string r;
-  for (char c : s)
-    if (c != '-' && c != ':') r += c;
-  return r;
-}
-
-std::string ics_value(const std::string& iso) {
-  if (valid_date(iso)) {
-    std::string r;
-    for (char c : iso)
-      if (c != '-') r += c;
-    return ";VALUE=DATE:" + r;
-  }
-  return ":" + utc_stamp(iso);
-}
-
-std::string str(const Json& data, const char* key) {
-  auto it = data.find(key);
-  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// Who it concerns, for the description, and attendees with an email.
-void people(std::ostream& out, const Index& index, const Json& data, std::string& who) {
-  auto add = [&](const Json& id, bool attendee) {
-    if (!id.is_string()) return;
-    auto e = index.get(id.get<std::string>());
-    if (!e) return;
-    who += (who.empty() ? "" : ", ") + e->title();
-    if (attendee && e->data.contains("emails") && e->data["emails"].is_array() && !e->data["emails"].empty())
-      line(out, "ATTENDEE;CN=" + ics_param(e->title()) + ":mailto:" + item_text(e->data["emails"][0]));
-  };
-  if (data.contains("contacts") && data["contacts"].is_array())
-    for (const auto& c : data["contacts"]) add(c, true);
-  if (data.contains("company")) add(data["company"], false);
-}
-
-void common(std::ostream& out, const Index& index, const Entry& e, const std::string& text) {
-  line(out, "UID:" + e.id + "@crm");
-  std::string created = str(e.data, "created");
-  line(out, "DTSTAMP:" + utc_stamp(valid_datetime(created) ? created : format_datetime(crm::now())));
-  if (valid_datetime(created)) line(out, "CREATED:" + utc_stamp(created));
-  line(out, "SUMMARY:" + ics_text(e.title()));
-  std::ostringstream attendees;
-  std::string who;
-  people(attendees, index, e.data, who);
-  std::string desc = trim(text);
-  if (!who.empty()) desc = "With: " + who + (desc.empty() ? "" : "\n\n" + desc);
-  if (!desc.empty()) line(out, "DESCRIPTION:" + ics_text(desc));
-  out << attendees.str();
-  if (e.data.contains("tags") && e.data["tags"].is_array() && !e.data["tags"].empty()) {
-    std::string cats;
-    for (const auto& t : e.data["tags"]) cats += (cats.empty() ? "" : ",") + ics_text(item_text(t));
-    line(out, "CATEGORIES:" + cats);
-  }
-}
-
-void write_task(std::ostream& out, const Index& index, const Entry& e) {
-  line(out, "BEGIN:VTODO");
-  common(out, index, e, str(e.data, "notes"));
-  std::string due = str(e.data, "due"), done = str(e.data, "done");
-  if (valid_when(due)) line(out, "DUE" + ics_value(due));
-  if (valid_datetime(done)) {
-    line(out, "COMPLETED:" + utc_stamp(done));
-    line(out, "STATUS:COMPLETED");
-  } else {
-    line(out, "STATUS:NEEDS-ACTION");
-  }
-  std::string p = str(e.data, "priority");
-  if (!p.empty()) line(out, std::string("PRIORITY:") + (p == "high" ? "1" : p == "low" ? "9" : "5"));
-  line(out, "END:VTODO");
-}
-
-void write_meeting(std::ostream& out, const Index& index, const Entry& e) {
-  std::string at = str(e.data, "at");
-  if (!valid_datetime(at)) return;
-  line(out, "BEGIN:VEVENT");
-  common(out, index, e, str(e.data, "body"));
-  line(out, "DTSTART:" + utc_stamp(at));
-  if (int m = duration_minutes(str(e.data, "duration")); m > 0) {
-    std::string d = "PT" + (m >= 60 ? std::to_string(m / 60) + "H" : "") + (m % 60 ? std::to_string(m % 60) + "M" : "");
-    line(out, "DURATION:" + d);
-  }
-  line(out, "END:VEVENT");
-}
 
 // Records for QUERY (every readable record when empty), of `type` when given, in type then id order.
 std::vector<Entry> selected(Context& ctx, const Index& index, const std::string& query, const TypeSpec* type) {
@@ -138,7 +40,10 @@ std::vector<Entry> selected(Context& ctx, const Index& index, const std::string&
   }
   size_t broken = std::erase_if(out, [](const Entry& e) { return !e.error.empty() || !e.type; });
   if (broken) ctx.warn(std::to_string(broken) + " file(s) could not be read and are not exported; run `crm check`");
-  auto rank = [](const TypeSpec* t) { return t - record_types().data(); };
+  auto rank = [](const TypeSpec* t) {
+    const auto& all = record_types();
+    return std::find_if(all.begin(), all.end(), [t](const TypeSpec& x) { return &x == t; }) - all.begin();
+  };
   std::sort(out.begin(), out.end(), [&](const Entry& a, const Entry& b) {
     return rank(a.type) != rank(b.type) ? rank(a.type) < rank(b.type) : a.id < b.id;
   });
@@ -151,7 +56,7 @@ void emit(const std::string& output, const std::string& text) {
 }
 
 void run_json(Context& ctx, const std::string& query, const std::string& output) {
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   std::vector<Json> records;
   for (const auto& e : selected(ctx, index, query, nullptr)) records.push_back(record_json(*e.type, e.id, e.data));
   emit(output, write_json_records(records));
@@ -161,8 +66,8 @@ void run_json(Context& ctx, const std::string& query, const std::string& output)
 // vCards of the contacts QUERY selects: a stream on stdout or in FILE.vcf, else a folder of
 // <id>.vcf (what khard and vdirsyncer read). Files whose content is the same are not rewritten.
 void run_vcard(Context& ctx, const std::string& query, const std::string& output, const std::string& version) {
-  Index index(ctx.repo(), false, ctx.quiet);
-  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  Index index(ctx.repo(), false);
+  std::vector<Entry> contacts = selected(ctx, index, query, &types::contact());
   auto card = [&](const Entry& e) {
     std::string company = e.data.contains("company") && e.data["company"].is_string()
                               ? index.title_of(e.data["company"].get<std::string>())
@@ -195,10 +100,10 @@ void run_vcard(Context& ctx, const std::string& query, const std::string& output
 // Contacts as CSV in crm's own columns (crm import csv reads them back): lists joined with "; ",
 // labelled items as LABEL:value, the company by name. Written by the list renderer (RFC 4180, CRLF).
 void run_csv(Context& ctx, const std::string& query, const std::string& output) {
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   Listing l;
   l.headers = crm_csv_columns();
-  std::vector<Entry> contacts = selected(ctx, index, query, find_type("contact"));
+  std::vector<Entry> contacts = selected(ctx, index, query, &types::contact());
   for (const auto& e : contacts) {
     std::vector<std::string> row;
     for (const auto& c : l.headers) {
@@ -228,29 +133,18 @@ void run_csv(Context& ctx, const std::string& query, const std::string& output) 
 }
 
 void run_ics(Context& ctx, const std::string& query, const std::string& output) {
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   std::vector<Entry> tasks, notes;
   // Notes: only meetings are exported, so only they are read (a repository may hold 100,000 notes).
-  auto collect = [&](const char* type, std::vector<Entry>& into) {
-    std::string q = query.empty() && std::string_view(type) == "note" ? "+kind:meeting" : query;
-    into = selected(ctx, index, q, find_type(type));
+  auto collect = [&](const TypeSpec* type, std::vector<Entry>& into) {
+    std::string q = query.empty() && type == &types::note() ? "+kind:meeting" : query;
+    into = selected(ctx, index, q, type);
   };
-  collect("task", tasks);
-  collect("note", notes);
-  std::ostringstream out;
-  line(out, "BEGIN:VCALENDAR");
-  line(out, "VERSION:2.0");
-  line(out, std::string("PRODID:-//crm//crm ") + CRM_VERSION + "//EN");
-  line(out, "CALSCALE:GREGORIAN");
+  collect(&types::task(), tasks);
+  collect(&types::note(), notes);
   size_t events = 0;
-  for (const auto& n : notes)
-    if (str(n.data, "kind") == "meeting") {
-      write_meeting(out, index, n);
-      ++events;
-    }
-  for (const auto& t : tasks) write_task(out, index, t);
-  line(out, "END:VCALENDAR");
-  emit(output, out.str());
+  std::string calendar = ics_calendar(index, tasks, notes, events);
+  emit(output, calendar);
   ctx.say("crm: exported " + std::to_string(tasks.size()) + " task(s) and " + std::to_string(events) + " meeting(s)");
 }
 

@@ -57,7 +57,7 @@ Json field_changes(const Json& before, const Json& after) {
 
 void run_history(Context& ctx, const std::string& ref, size_t limit) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   std::optional<Entry> e;
   try {
     e = index.resolve(ref, nullptr);
@@ -68,7 +68,7 @@ void run_history(Context& ctx, const std::string& ref, size_t limit) {
   std::vector<std::pair<const TypeSpec*, std::string>> where;
   if (e) where.push_back({e->type, e->id});
   else
-    for (const auto& t : record_types()) where.push_back({&t, ref});
+    for (const TypeSpec& t : record_types()) where.push_back({&t, ref});
   auto opened = Git::open(repo.root());
   Git& git = *opened;
   Json out = Json::array();

@@ -227,7 +227,7 @@ void register_import(CLI::App& app, Context& ctx) {
     MailOptions o;
     if (!mail->since.empty()) o.since = parse_when(mail->since, "--since");
     // Whose mail it is: every contact's emails, from the index.
-    for (const auto& e : Index(ctx.repo(), false, ctx.quiet).all(find_type("contact"), true)) {
+    for (const auto& e : Index(ctx.repo(), false).all(&types::contact(), true)) {
       if (!e.error.empty() || !e.data.contains("emails") || !e.data["emails"].is_array()) continue;
       std::string company = e.data.contains("company") && e.data["company"].is_string() ? e.data["company"].get<std::string>() : "";
       for (const auto& x : e.data["emails"]) o.contacts.emplace(lower_ascii(trim(item_text(x))), MailContact{e.id, company});

@@ -92,7 +92,7 @@ void run_clone(Context& ctx, const std::string& url, std::string dir) {
     Git& git = *opened;
     register_merge_driver(git);
   }
-  Index index(repo, false, ctx.quiet);
+  Index index(repo, false);
   ctx.say("crm: cloned " + std::to_string(index.count(nullptr)) + " records into " + repo.root());
 }
 

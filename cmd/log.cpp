@@ -8,7 +8,7 @@
 #include <map>
 
 #include "cmd/records.hpp"
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -72,7 +72,7 @@ void run_log(Context& ctx, const LogArgs& a) {
     fail(Failure::Usage, "unknown kind '" + a.kind + "'", "kinds (crm.yaml note_kinds): " + config.note_kind_names());
   if (a.refs.empty() && a.all("contacts").empty() && a.one("deal").empty() && a.one("company").empty())
     fail(Failure::Usage, "say who it was with: crm log " + a.kind + " REF...", "REF is a contact or company; or give --deal");
-  const TypeSpec& type = type_spec("note");
+  const TypeSpec& type = types::note();
   DateTime at = a.one("at").empty() ? crm::now() : parse_moment(a.one("at"), "--at");
   if (!a.next.empty() && a.next.size() != 2) fail(Failure::Usage, "--next takes WHEN and TEXT: --next friday \"Send proposal\"");
 
@@ -109,17 +109,17 @@ void run_log(Context& ctx, const LogArgs& a) {
     about.clear();
     for (const auto& r : a.refs) {
       Entry p = index.resolve(r, party_types());
-      link_party(note.data, p);
+      link_party(type, note.data, p);
       about.push_back(p.title());
     }
     for (const auto& r : a.all("contacts")) {
-      Entry p = index.resolve(r, find_type("contact"));
-      link_party(note.data, p);
+      Entry p = index.resolve(r, &types::contact());
+      link_party(type, note.data, p);
       about.push_back(p.title());
     }
-    if (!a.one("company").empty()) link_party(note.data, index.resolve(a.one("company"), find_type("company")));
+    if (!a.one("company").empty()) link_party(type, note.data, index.resolve(a.one("company"), &types::company()));
     if (!a.one("deal").empty()) {
-      Entry d = index.resolve(a.one("deal"), find_type("deal"));
+      Entry d = index.resolve(a.one("deal"), &types::deal());
       note.data["deal"] = d.id;
       if (!note.data.contains("company") && d.data.contains("company")) note.data["company"] = d.data["company"];
     }
@@ -155,7 +155,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   };
   if (!body) {
     // The editor runs without the lock, like `crm edit`: references are checked first.
-    Index index(repo, false, ctx.quiet);
+    Index index(repo, false);
     resolve_all(index);
     body = body_from_editor(repo, a.kind, joined_names(about));
   }
@@ -175,7 +175,7 @@ void run_log(Context& ctx, const LogArgs& a) {
   tx.put(note);
   std::vector<Record> changed{note};
   if (!a.next.empty()) {
-    const TypeSpec& tt = type_spec("task");
+    const TypeSpec& tt = types::task();
     Record task;
     task.type = &tt;
     task.id = new_id();
@@ -233,7 +233,7 @@ void register_log(CLI::App& app, Context& ctx) {
       ->type_name("TEXT|-")
       ->allow_extra_args(false);
   // The note's fields that have a flag, as the schema declares them (crm note set takes the same).
-  for (const FieldSpec& f : type_spec("note").fields) {
+  for (const FieldSpec& f : types::note().fields) {
     if (f.flag.empty()) continue;
     auto* o = log->add_option("--" + std::string(f.flag), a->fields[std::string(f.name)], std::string(f.help))
                   ->type_name(value_name(f))

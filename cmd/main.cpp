@@ -18,10 +18,20 @@ namespace crm {
 Repository& Context::repo() {
   if (!repo_) {
     repo_ = Repository::discover(dir);
-    if (verbose) {
-      repo_->on_note([](const std::string& text) { std::cerr << "crm: " << text << "\n"; });
-      repo_->note("repository " + repo_->root());
-    }
+    // -q is read at the time of printing: the repository may be opened before options are parsed.
+    repo_->on_warning([this](const std::string& text) {
+      if (!quiet) std::cerr << "crm: " << text << "\n";
+    });
+    if (isatty(STDERR_FILENO))
+      repo_->on_progress([this](const std::string& what, size_t done, size_t total) {
+        if (quiet) return;
+        if (what == "indexed") std::cerr << "\rcrm: indexed " << done << " records      \n";
+        else std::cerr << "\rcrm: " << what << " " << done << "/" << total << std::flush;
+      });
+    repo_->on_note([this](const std::string& text) {
+      if (verbose) std::cerr << "crm: " << text << "\n";
+    });
+    repo_->note("repository " + repo_->root());
   }
   return *repo_;
 }
@@ -132,13 +142,23 @@ void register_commands(CLI::App& app, Context& ctx, const std::string& word, boo
       {"merge-file", register_sync},
       {"import", register_import},
       {"watch", register_watch},
+      {"hooks", register_hooks},
       {"__complete", register_complete},
       {"__schema", register_schema},
   };
   if (word.empty() && version) return;  // `crm --version` needs no command
   for (const auto& [name, reg] : table)
     if (name && word == name) return reg(app, ctx);
-  for (const auto& t : record_types())
+  for (const TypeSpec& t : record_types())
+    if (word == t.name) return register_records(app, ctx, word);
+  // Not a built-in word: perhaps a type the repository's crm.yaml declares (reading it declares
+  // them). Outside a repository, or with a crm.yaml that does not load, only built-in commands exist;
+  // a broken crm.yaml is reported when a command reads it.
+  try {
+    ctx.repo();
+  } catch (const Error&) {
+  }
+  for (const TypeSpec& t : record_types())
     if (word == t.name) return register_records(app, ctx, word);
   for (Register last = nullptr; const auto& [name, reg] : table)
     if (reg != last) reg(app, ctx), last = reg;
@@ -155,6 +175,9 @@ int main(int argc, char** argv) {
   CLI::App app{"crm: customer relationships in plain YAML files in a git repository", "crm"};
   add_global_options(app, ctx);
 
+  // -C before the command names the repository whose crm.yaml may declare the command's noun.
+  for (int i = 1; i + 1 < argc && std::string_view(argv[i]) != "--"; ++i)
+    if (std::string_view(argv[i]) == "-C") ctx.dir = argv[i + 1];
   register_commands(app, ctx, command_word(argc, argv),
                     std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));
 

@@ -59,8 +59,7 @@ void run_merge(Context& ctx, const TypeSpec& type, const std::string& keep_ref, 
 void register_record_merge(CLI::App* group, Context& ctx, const TypeSpec& type) {
   auto refs = std::make_shared<std::pair<std::string, std::string>>();
   const std::string tn(type.name);
-  auto* merge = group->add_subcommand("merge", "merge two records of one " + std::string(tn == "contact" ? "person" : tn) +
-                                                   ": KEEP stays, OTHER joins it and goes");
+  auto* merge = group->add_subcommand("merge", "merge two records of the same " + tn + ": KEEP stays, OTHER joins it and goes");
   merge->add_option("KEEP", refs->first, "the " + tn + " that stays (id, id prefix, email or name)")->required();
   merge->add_option("OTHER", refs->second, "the duplicate merged into it and removed")->required();
   merge->add_option("-m,--message", ctx.message, "commit message");

@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -79,7 +79,7 @@ void add_field_options(CLI::App* cmd, const TypeSpec& type, FieldArgs& a, bool f
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
-  if (type.name == "task")
+  if (type.for_parties)
     cmd->add_option("--for", a.parties, "who it is for: a contact or company REF (repeatable)")
         ->type_name("REF")
         ->allow_extra_args(false);
@@ -144,7 +144,7 @@ std::vector<std::string> apply(const Repository& repo, const Index& index, const
                                const FieldArgs& a) {
   std::vector<std::string> changed;
   for (const auto& p : a.parties) {
-    link_party(data, index.resolve(p, party_types()));
+    link_party(type, data, index.resolve(p, party_types()));
     changed.push_back("for");
   }
   for (const auto& [name, vals] : a.values) {
@@ -228,14 +228,6 @@ std::string joined(const std::vector<std::string>& v) {
   return r;
 }
 
-void append_stage(Json& data, const std::string& stage, const std::string& at) {
-  if (!data.contains("stage_history") || !data["stage_history"].is_array()) data["stage_history"] = Json::array();
-  Json h = Json::object();
-  h["stage"] = stage;
-  h["at"] = at;
-  data["stage_history"].push_back(h);
-}
-
 // ---------------------------------------------------------------------------
 
 void run_add(Context& ctx, const TypeSpec& type, const FieldArgs& a) {
@@ -250,12 +242,10 @@ void run_add(Context& ctx, const TypeSpec& type, const FieldArgs& a) {
   while (repo.exists(Repository::relative_path(type, r.id))) r.id = new_id();
   r.data[std::string(type.title_field)] = trim(a.title);
   apply(repo, tx.index(), type, r.data, a);
-  if (type.name == "deal") {
-    if (!r.data.contains("stage")) r.data["stage"] = repo.config().stages.front().name;
-    if (r.data.contains("amount") && !r.data.contains("currency")) r.data["currency"] = repo.config().currency;
-  }
+  for (const auto& f : type.fields)
+    if (!f.fallback.empty() && !r.data.contains(std::string(f.name))) r.data[std::string(f.name)] = std::string(f.fallback);
   std::string now = format_datetime(crm::now());
-  if (type.name == "deal" && r.data["stage"].is_string()) append_stage(r.data, r.data["stage"].get<std::string>(), now);
+  if (type.behaviour && type.behaviour->on_add) type.behaviour->on_add(r.data, repo.config(), now);
   r.data["created"] = now;
   if (r.data.contains("emails") && r.data["emails"].is_array())
     for (const auto& e : r.data["emails"])
@@ -309,13 +299,8 @@ std::string cell(const Index& index, const FieldSpec* f, const Json& data) {
 }
 
 std::vector<std::string> list_columns(const TypeSpec& type) {
-  if (type.name == "contact") return {"name", "emails", "phones", "company", "title"};
-  if (type.name == "note") return {"at", "kind", "title", "contacts", "company", "deal"};
-  if (type.name == "task") return {"due", "title", "contacts", "company", "priority", "owner", "done"};
-  if (type.name == "campaign") return {"name", "status", "channel", "start", "end", "owner"};
-  if (type.name == "company") return {"name", "domains", "phones", "owner", "tags"};
-  if (type.name == "deal") return {"title", "company", "stage", "amount", "currency", "close", "owner"};
-  return {std::string(type.title_field)};
+  if (type.columns.empty()) return {std::string(type.title_field)};
+  return {type.columns.begin(), type.columns.end()};
 }
 
 struct ListOptions {
@@ -326,19 +311,20 @@ struct ListOptions {
   bool overdue = false, done = false, all = false;  // tasks
 };
 
-// Which tasks a task list shows: open ones unless --done or --all; --overdue: open and due before now.
-void filter_tasks(std::vector<Entry>& entries, const ListOptions& o) {
+// Which to-dos a list shows: open ones unless --done or --all; --overdue: open and due before now.
+void filter_open(const TypeSpec& type, std::vector<Entry>& entries, const ListOptions& o) {
   if (o.overdue && (o.done || o.all)) fail(Failure::Usage, "--overdue lists open tasks; it does not go with --done or --all");
   if (o.done && o.all) fail(Failure::Usage, "--done and --all do not go together");
   if (o.all) return;
   auto now = crm::now().utc;
   std::erase_if(entries, [&](const Entry& e) {
     if (!e.error.empty()) return false;
-    bool is_done = e.data.contains("done");
+    bool is_done = e.data.contains(std::string(type.done_field));
     if (o.done) return !is_done;
     if (is_done) return true;
     if (!o.overdue) return false;
-    return !task_overdue(e.data, now);
+    auto due = due_by(e.data.value(std::string(type.due_field), ""));
+    return !(due && *due < now);
   });
 }
 
@@ -383,18 +369,17 @@ void warn_unreadable(Context& ctx, const TypeSpec& type, size_t broken) {
 
 void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
   Repository& repo = ctx.repo();
-  Index index(repo, false, ctx.quiet);
-  // Tasks (filtered by done, sorted by due) and notes (sorted by at) are read even for ids.
-  bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty() && type.name != "task" &&
-                  type.name != "note";
+  Index index(repo, false);
+  // Types filtered (open to-dos) or ordered by a field (tasks by due, notes by at) are read even for ids.
+  bool in_title_order = type.sort.empty() && type.done_field.empty();
+  bool ids_only = ctx.format(Format::Table) == Format::Ids && o.sort.empty() && in_title_order;
   std::vector<Entry> entries;
   // Build only what the format prints: records for json/yaml, cells for tables, ids for ids.
   Format fmt = ctx.format(Format::Table);
   bool wants_records = fmt == Format::Json || fmt == Format::Ndjson || fmt == Format::Yaml;
   bool machine_cells = fmt == Format::Csv || fmt == Format::Tsv;
   auto cols = list_columns(type);
-  if (wants_records && o.query.empty() && o.sort.empty() && !o.reverse && type.name != "task" &&
-      type.name != "note") {
+  if (wants_records && o.query.empty() && o.sort.empty() && !o.reverse && in_title_order) {
     // Whole records in title order, printed as they are read (tasks are filtered and sorted by
     // due, notes by date, from their data: those are read first).
     RecordStream out(std::cout, fmt);
@@ -414,8 +399,10 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
     std::vector<std::string> keep = cols;
     keep.push_back(std::string(type.title_field));
     if (!o.sort.empty()) keep.push_back(o.sort);
-    if (type.name == "task") keep.insert(keep.end(), {"done", "due"});
-    bool slim = !wants_records && fmt != Format::Ids && type.name != "note";
+    if (!type.sort.empty()) keep.push_back(std::string(type.sort));
+    if (!type.done_field.empty()) keep.insert(keep.end(), {std::string(type.done_field), std::string(type.due_field)});
+    bool untitled = type.behaviour && type.behaviour->untitled;
+    bool slim = !wants_records && fmt != Format::Ids && !untitled;
     entries = index.all(&type, !ids_only, slim ? &keep : nullptr);
   } else {
     // The same language as `crm search`, sorted by name unless --sort says otherwise.
@@ -436,13 +423,12 @@ void run_list(Context& ctx, const TypeSpec& type, const ListOptions& o) {
                 }),
                 entries.end());
   warn_unreadable(ctx, type, broken);
-  if (type.name == "task") filter_tasks(entries, o);
-  // Tasks come in the order they are due, notes newest first, unless --sort says otherwise.
+  if (!type.done_field.empty()) filter_open(type, entries, o);
+  // In the type's order (tasks as they are due, notes newest first) unless --sort says otherwise.
   ListOptions eff = o;
-  if (eff.sort.empty() && type.name == "task") eff.sort = "due";
-  if (eff.sort.empty() && type.name == "note") {
-    eff.sort = "at";
-    eff.reverse = !eff.reverse;
+  if (eff.sort.empty() && !type.sort.empty()) {
+    eff.sort = std::string(type.sort);
+    if (type.newest_first) eff.reverse = !eff.reverse;
   }
   sort_entries(index, type, entries, eff);
   if (o.limit && entries.size() > o.limit) entries.resize(o.limit);
@@ -486,12 +472,8 @@ void run_set(Context& ctx, const TypeSpec& type, const std::string& ref, const F
   auto changed = apply(repo, tx.index(), type, r.data, a);
   if (changed.empty())
     fail(Failure::Usage, "nothing to set", "give FIELD=VALUE pairs or options; see `crm " + std::string(type.name) + " set --help`");
-  if (type.name == "deal" && r.data.contains("stage") && f.record.data.value("stage", Json()) != r.data["stage"]) {
-    append_stage(r.data, r.data["stage"].get<std::string>(), format_datetime(crm::now()));
-    const Stage* st = repo.config().stage(r.data["stage"].get<std::string>());
-    bool reason_given = std::find(changed.begin(), changed.end(), "lost_reason") != changed.end();
-    if (st && st->probability != 0 && !reason_given) r.data.erase("lost_reason");
-  }
+  if (type.behaviour && type.behaviour->on_set)
+    type.behaviour->on_set(f.record.data, r.data, changed, repo.config(), format_datetime(crm::now()));
   require_valid(repo, r, f.path);
   tx.put(r);
   std::string commit = tx.commit(ctx.message.empty() ? std::string(type.name) + ": set " + r.title() + " (" + joined(changed) + ")" : ctx.message);
@@ -540,52 +522,6 @@ void run_rm(Context& ctx, const TypeSpec& type, const std::string& ref, bool for
   print_changed(ctx, affected);
 }
 
-void run_move(Context& ctx, const std::string& ref, const std::string& stage, const std::string& at,
-              const std::string& reason) {
-  Repository& repo = ctx.repo();
-  const TypeSpec& type = type_spec("deal");
-  const Stage* target = repo.config().stage(stage);
-  if (!target) fail(Failure::Invalid, "unknown stage '" + stage + "'", "stages are: " + repo.config().stage_names());
-  if (!reason.empty() && target->probability != 0)
-    fail(Failure::Usage, "--reason is for lost deals; '" + stage + "' is not a lost stage",
-         "record other context in the deal's notes");
-  DateTime when = at.empty() ? crm::now() : parse_moment(at, "--at");
-  Transaction tx(repo);
-  Entry e = tx.index().resolve(ref, &type);
-  RecordFile f = load_valid_entry(repo, e);
-  Record r = f.record;
-  std::string from = r.data.value("stage", "");
-  if (from == stage) {
-    ctx.say("crm: " + r.title() + " is already in " + stage);
-    print_changed(ctx, {r});
-    return;
-  }
-  r.data["stage"] = stage;
-  if (!reason.empty()) r.data["lost_reason"] = reason;
-  else if (target->probability != 0) r.data.erase("lost_reason");  // reopened or won: the old reason no longer holds
-  append_stage(r.data, stage, format_datetime(when));
-  // Keep the history in time order when --at names a past moment.
-  std::stable_sort(r.data["stage_history"].begin(), r.data["stage_history"].end(), [](const Json& x, const Json& y) {
-    auto t = [](const Json& h) {
-      return h.contains("at") && h["at"].is_string() && valid_datetime(h["at"].get<std::string>())
-                 ? parse_moment(h["at"].get<std::string>(), "at").utc
-                 : std::chrono::sys_seconds{};
-    };
-    return t(x) < t(y);
-  });
-  // The stage is the latest one in time: a move dated in the past before a later change stays history.
-  std::string latest = r.data["stage_history"].back().value("stage", stage);
-  if (latest != stage)
-    ctx.say("crm: recorded " + stage + " at " + format_datetime(when) + "; the deal stays in " + latest +
-            ", which came later");
-  r.data["stage"] = latest;
-  if (repo.config().stage(latest) && repo.config().stage(latest)->probability != 0 && reason.empty())
-    r.data.erase("lost_reason");
-  tx.put(r);
-  tx.commit(ctx.message.empty() ? "deal: move " + r.title() + " to " + stage : ctx.message);
-  print_changed(ctx, {r});
-}
-
 void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   std::string tn(type.name);
   auto* group = app.add_subcommand(tn, std::string(type.added_by_flags ? "add, list" : "list") +
@@ -609,10 +545,11 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   list->add_option("--sort", lo->sort, "sort by this field")->type_name("FIELD");
   list->add_flag("--reverse", lo->reverse, "reverse the order");
   list->add_option("--limit", lo->limit, "at most N records")->type_name("N");
-  if (type.name == "task") {
-    list->add_flag("--overdue", lo->overdue, "only open tasks due before now");
-    list->add_flag("--done", lo->done, "only tasks that are done");
-    list->add_flag("--all", lo->all, "open and done tasks (default: open only)");
+  if (!type.done_field.empty()) {
+    std::string f(type.folder);
+    list->add_flag("--overdue", lo->overdue, "only open " + f + " due before now");
+    list->add_flag("--done", lo->done, "only " + f + " that are done");
+    list->add_flag("--all", lo->all, "open and done " + f + " (default: open only)");
   }
   list->callback([&ctx, &type, lo] { run_list(ctx, type, *lo); });
 
@@ -621,7 +558,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   show->add_option("REF", *show_ref, "id, id prefix, email or name")->required();
   show->callback([&ctx, &type, show_ref] {
     check_show_format(ctx);
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     show_entry(ctx, index, index.resolve(*show_ref, &type));
   });
 
@@ -630,7 +567,7 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   edit->add_option("REF", *edit_ref, "id, id prefix, email or name")->required();
   edit->add_option("-m,--message", ctx.message, "commit message");
   edit->callback([&ctx, &type, edit_ref] {
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     edit_entry(ctx, index.resolve(*edit_ref, &type));
   });
 
@@ -651,27 +588,17 @@ void register_type(CLI::App& app, Context& ctx, const TypeSpec& type) {
   rm->add_option("-m,--message", ctx.message, "commit message");
   rm->callback([&ctx, &type, rm_ref, force] { run_rm(ctx, type, *rm_ref, *force); });
 
-  if (type.name == "task") register_task_done(group, ctx);
-  if (type.name == "contact" || type.name == "company") register_record_merge(group, ctx, type);
-  if (type.name == "deal") {
-    struct MoveArgs {
-      std::string ref, stage, at, reason;
-    };
-    auto m = std::make_shared<MoveArgs>();
-    auto* move = group->add_subcommand("move", "move a deal to another stage, recording when");
-    move->add_option("REF", m->ref, "deal id, id prefix or title words")->required();
-    move->add_option("STAGE", m->stage, "stage from crm.yaml")->required();
-    move->add_option("--at", m->at, "when it happened (default: now)")->type_name("WHEN");
-    move->add_option("--reason", m->reason, "why (kept as lost_reason)")->type_name("TEXT");
-    move->add_option("-m,--message", ctx.message, "commit message");
-    move->callback([&ctx, m] { run_move(ctx, m->ref, m->stage, m->at, m->reason); });
-  }
+  using Verb = void (*)(CLI::App*, Context&, const TypeSpec&);
+  static const std::pair<std::string_view, Verb> verbs[] = {
+      {"done", register_task_done}, {"merge", register_record_merge}, {"move", register_deal_move}};
+  for (const auto& [name, reg] : verbs)
+    if (type.has_verb(name)) reg(group, ctx, type);
 }
 
 }  // namespace
 
 void register_records(CLI::App& app, Context& ctx, const std::string& only) {
-  for (const auto& t : record_types())
+  for (const TypeSpec& t : record_types())
     if (only.empty() || only == t.name) register_type(app, ctx, t);
 }
 

@@ -2,7 +2,7 @@
 #pragma once
 #include "cmd/context.hpp"
 #include "index/index.hpp"
-#include "store/transaction.hpp"
+#include "write/transaction.hpp"
 
 namespace crm {
 
@@ -24,9 +24,10 @@ int run_editor(const std::string& path);
 void print_changed(Context& ctx, const std::vector<Record>& records);
 // "Ana", "Ana and Luis", "Ana, Luis and Marta".
 std::string joined_names(const std::vector<std::string>& names);
-// `crm task done` (cmd/task.cpp), added to the task group.
-void register_task_done(CLI::App* group, Context& ctx);
-// `crm contact merge`, `crm company merge` (cmd/merge.cpp), added to their groups.
+// Verbs beyond add, list, show, edit, set and rm, added to the group of each type whose row
+// names them (TypeSpec::verbs): `done` (cmd/task.cpp), `merge` (cmd/merge.cpp), `move` (cmd/deal.cpp).
+void register_task_done(CLI::App* group, Context& ctx, const TypeSpec& type);
 void register_record_merge(CLI::App* group, Context& ctx, const TypeSpec& type);
+void register_deal_move(CLI::App* group, Context& ctx, const TypeSpec& type);
 
 }  // namespace crm

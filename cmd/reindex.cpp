@@ -11,7 +11,7 @@ void register_reindex(CLI::App& app, Context& ctx) {
     Repository& repo = ctx.repo();
     WriteLock lock(repo);
     Index::discard(repo);
-    Index index(repo, true, ctx.quiet);
+    Index index(repo, true);
     ctx.say("crm: indexed " + std::to_string(index.count(nullptr)) + " records");
   });
 }

@@ -60,7 +60,7 @@ void run_report(Context& ctx, const ReportArgs& a, const CLI::App& cmd) {
   auto warn = [&](const std::string& text) {
     if (++warnings <= kMaxWarnings) ctx.warn(text);
   };
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   Report r = make_report(index, ctx.repo().config(), o, warn);
   if (warnings > kMaxWarnings)
     ctx.warn(std::to_string(warnings - kMaxWarnings) + " more records skipped; `crm check` lists every problem");

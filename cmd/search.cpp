@@ -17,7 +17,7 @@ struct SearchArgs {
 };
 
 void run_search(Context& ctx, const SearchArgs& a) {
-  Index index(ctx.repo(), false, ctx.quiet);
+  Index index(ctx.repo(), false);
   SearchOptions o;
   if (!a.type.empty()) o.type = &type_spec(a.type);
   o.limit = a.limit;
@@ -32,7 +32,7 @@ void run_search(Context& ctx, const SearchArgs& a) {
     // Damage found only while reading: the index is derived data, so rebuild it and ask again.
     ctx.warn(std::string("the index was unreadable (") + e.get_msg() + "); rebuilding it");
     Index::discard(ctx.repo());
-    Index fresh(ctx.repo(), false, ctx.quiet);
+    Index fresh(ctx.repo(), false);
     r = fresh.search(a.query, o);
   }
   for (const auto& n : r.notes) ctx.warn(n);

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "cmd/records.hpp"
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "model/dates.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -75,6 +75,31 @@ void check_show_format(const Context& ctx) {
     fail(Failure::Usage, "show prints one record: use --format table, json, ndjson, yaml or ids");
 }
 
+namespace {
+
+// What follows a linked record's title: its type's summary fields (a deal's stage and amount, a
+// person's title, roles and first phone). Money keeps its currency beside it.
+std::string summary_of(const TypeSpec& type, const Json& data) {
+  std::string extra;
+  for (auto name : type.summary) {
+    const FieldSpec* f = type.field(name);
+    auto v = data.find(std::string(name));
+    if (!f || v == data.end() || v->is_null()) continue;
+    if (f->kind == Kind::Tags && v->is_array()) {
+      for (const auto& x : *v) extra += "  [" + item_text(x) + "]";
+    } else if (v->is_array()) {
+      if (!v->empty()) extra += "  " + item_text((*v)[0]);
+    } else if (f->kind == Kind::Currency) {
+      extra += " " + item_text(*v);
+    } else {
+      extra += "  " + (v->is_string() ? v->get<std::string>() : v->dump());
+    }
+  }
+  return extra;
+}
+
+}  // namespace
+
 void show_entry(Context& ctx, const Index& index, const Entry& e) {
   RecordFile f = load_entry(ctx.repo(), e);
   const TypeSpec& type = *e.type;
@@ -96,7 +121,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
       tl.push_back({{"when", m.when}, {"what", m.what}, {"id", m.entry.id},
                     {"type", std::string(m.entry.type ? m.entry.type->name : "")}, {"text", m.text}});
     j["timeline"] = tl;
-    if (type.name == "contact" || type.name == "company") {
+    if (type.party) {
       auto last = last_contacted(index, e, links);
       j["last_contacted"] = last ? Json(format_datetime(*last)) : Json();
     }
@@ -119,7 +144,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
     }
   }
   // Records linking here, grouped the way people ask: people at a company, deals, direct reports.
-  if (type.name == "contact" || type.name == "company") {
+  if (type.party) {
     auto last = last_contacted(index, e, links);
     std::string line = last ? format_datetime(*last).substr(0, 10) : "never";
     std::string every = c.value("keep_in_touch", "");
@@ -131,7 +156,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
   }
   std::map<std::string, std::vector<const Entry*>> groups;
   for (const auto& l : links) {
-    if (l.type && (l.type->name == "note" || l.type->name == "task")) continue;  // in the timeline below
+    if (l.type && l.type->in_timeline) continue;  // in the timeline below
     std::string field = link_field(l, e.id);
     std::string g = field == "reports_to" ? "direct reports"
                     : field == "parent"   ? "subsidiaries"
@@ -141,7 +166,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
   }
   // Org chart neighbours: people with the same manager.
   std::vector<Entry> peers;
-  if (type.name == "contact" && c.contains("reports_to") && c["reports_to"].is_string()) {
+  if (c.contains("reports_to") && c["reports_to"].is_string()) {
     std::string manager = c["reports_to"].get<std::string>();
     for (auto& l : index.linking_to(manager))
       if (l.id != e.id && link_field(l, manager) == "reports_to") peers.push_back(std::move(l));
@@ -150,18 +175,7 @@ void show_entry(Context& ctx, const Index& index, const Entry& e) {
   for (const auto& [g, list] : groups) {
     std::cout << "\n" << b(g) << " (" << list.size() << ")\n";
     for (const Entry* l : list) {
-      std::string extra;
-      if (l->type && l->type->name == "deal") {
-        extra = "  " + l->data.value("stage", "");
-        if (l->data.contains("amount")) extra += "  " + (l->data["amount"].is_string() ? l->data["amount"].get<std::string>() : l->data["amount"].dump()) + " " + l->data.value("currency", "");
-      } else if (l->type && l->type->name == "contact") {
-        for (const char* k : {"title", "department"})
-          if (l->data.contains(k) && l->data[k].is_string()) extra += "  " + l->data[k].get<std::string>();
-        if (l->data.contains("roles") && l->data["roles"].is_array())
-          for (const auto& r : l->data["roles"]) extra += "  [" + item_text(r) + "]";
-        if (l->data.contains("phones") && l->data["phones"].is_array() && !l->data["phones"].empty())
-          extra += "  " + item_text(l->data["phones"][0]);
-      }
+      std::string extra = l->type ? summary_of(*l->type, l->data) : "";
       std::cout << "  " << d(short_id(l->id)) << "  " << l->title() << extra << "\n";
     }
   }
@@ -186,7 +200,7 @@ void register_show(CLI::App& app, Context& ctx) {
   show->add_option("REF", *ref, "id, id prefix, email or name")->required();
   show->callback([&ctx, ref] {
     check_show_format(ctx);
-    Index index(ctx.repo(), false, ctx.quiet);
+    Index index(ctx.repo(), false);
     show_entry(ctx, index, index.resolve(*ref, nullptr));
   });
 }

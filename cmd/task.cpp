@@ -26,9 +26,8 @@ std::string next_due(const std::string& due, const std::string& every, Days done
   return format_datetime(parse_moment(format_date(next) + " " + clock, "due"));
 }
 
-void run_done(Context& ctx, const std::vector<std::string>& refs, const std::string& at) {
+void run_done(Context& ctx, const TypeSpec& type, const std::vector<std::string>& refs, const std::string& at) {
   Repository& repo = ctx.repo();
-  const TypeSpec& type = type_spec("task");
   DateTime when = at.empty() ? crm::now() : parse_moment(at, "--at");
   Transaction tx(repo);
   std::vector<Record> changed;
@@ -59,13 +58,13 @@ void run_done(Context& ctx, const std::vector<std::string>& refs, const std::str
     ctx.say("crm: next " + next.title() + " is due " + next.data["due"].get<std::string>());
   }
   if (changed.empty()) return;
-  tx.commit(ctx.message.empty() ? "task: done " + titles : ctx.message);
+  tx.commit(ctx.message.empty() ? std::string(type.name) + ": done " + titles : ctx.message);
   print_changed(ctx, changed);
 }
 
 }  // namespace
 
-void register_task_done(CLI::App* group, Context& ctx) {
+void register_task_done(CLI::App* group, Context& ctx, const TypeSpec& type) {
   struct Args {
     std::vector<std::string> refs;
     std::string at;
@@ -75,7 +74,7 @@ void register_task_done(CLI::App* group, Context& ctx) {
   done->add_option("REF", a->refs, "task id, id prefix or title words")->required();
   done->add_option("--at", a->at, "when it was done (default: now)")->type_name("WHEN");
   done->add_option("-m,--message", ctx.message, "commit message");
-  done->callback([&ctx, a] { run_done(ctx, a->refs, a->at); });
+  done->callback([&ctx, &type, a] { run_done(ctx, type, a->refs, a->at); });
 }
 
 }  // namespace crm

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "model/dates.hpp"
 #include "model/record.hpp"
@@ -84,9 +85,27 @@ std::string slot_value(SearchKind kind, const std::string& text) {
   return text;
 }
 
-SearchSchema::SearchSchema(const Config& config) {
-  std::map<std::string, size_t> seen;
+SearchSchema::SearchSchema(const Config& config, const std::string& slots) {
+  // The persisted table: name -> (kind, slot, text slot). Slots never go back to a lower number.
+  struct Given {
+    int kind;
+    Xapian::valueno slot, text_slot;
+  };
+  std::map<std::string, Given> given;
   Xapian::valueno next_slot = 10;
+  {
+    std::istringstream in(slots);
+    std::string name;
+    long kind, slot, text;
+    while (in >> name >> kind >> slot >> text) {
+      given[name] = {static_cast<int>(kind), static_cast<Xapian::valueno>(slot), static_cast<Xapian::valueno>(text)};
+      for (long v : {slot, text})
+        if (static_cast<Xapian::valueno>(v) != Xapian::BAD_VALUENO) next_slot = std::max(next_slot, static_cast<Xapian::valueno>(v) + 1);
+    }
+  }
+  table_ = slots;
+  if (!table_.empty() && table_.back() != '\n') table_ += '\n';
+  std::map<std::string, size_t> seen;
   auto add = [&](const std::string& name, SearchKind kind, std::string flag, std::string ref_type, bool text,
                  bool bare) {
     if (seen.count(name)) {
@@ -98,13 +117,25 @@ SearchSchema::SearchSchema(const Config& config) {
     SearchField f{name, {}, kind, prefix_for(name), Xapian::BAD_VALUENO, ref_type, bare};
     std::replace(flag.begin(), flag.end(), '-', '_');
     if (!flag.empty() && flag != name) f.aliases.push_back(flag);
-    if (kind == SearchKind::Number || kind == SearchKind::Date) f.slot = next_slot++;
+    bool wants_slot = kind == SearchKind::Number || kind == SearchKind::Date;
     // A date's text slot holds it as written only when that differs from the slot's UTC form.
-    if (text || kind == SearchKind::Date) f.text_slot = next_slot++;
+    bool wants_text = text || kind == SearchKind::Date;
+    auto g = given.find(name);
+    if (g != given.end() && g->second.kind == static_cast<int>(kind) &&
+        (g->second.slot != Xapian::BAD_VALUENO) == wants_slot && (g->second.text_slot != Xapian::BAD_VALUENO) == wants_text) {
+      f.slot = g->second.slot;
+      f.text_slot = g->second.text_slot;
+    } else if (wants_slot || wants_text || g != given.end()) {
+      if (wants_slot) f.slot = next_slot++;
+      if (wants_text) f.text_slot = next_slot++;
+      table_ += name + " " + std::to_string(static_cast<int>(kind)) + " " + std::to_string(static_cast<long>(f.slot)) +
+                " " + std::to_string(static_cast<long>(f.text_slot)) + "\n";
+      given[name] = {static_cast<int>(kind), f.slot, f.text_slot};
+    }
     seen[name] = fields_.size();
     fields_.push_back(f);
   };
-  for (const auto& t : record_types())
+  for (const TypeSpec& t : record_types())
     for (const auto& f : t.fields) {
       if (f.kind == Kind::Custom || f.kind == Kind::Conflicts) continue;
       if (f.kind == Kind::StageHistory) continue;
@@ -119,6 +150,7 @@ SearchSchema::SearchSchema(const Config& config) {
       std::string name = "fields." + cf.name;
       add(name, kind_for(spec), seen.count(cf.name) ? "" : cf.name, "", reported(spec), cf.kind != Kind::Text);
     }
+  language_ = config.language;
   stems_ = config.language != "none";
   if (stems_) {
     try {
@@ -143,6 +175,23 @@ const SearchField* SearchSchema::find(std::string_view name) const {
       if (a == name) return &f;
   }
   return nullptr;
+}
+
+std::string SearchSchema::slot_table() const { return table_; }
+
+std::string SearchSchema::fingerprint(const TypeSpec& type, const Config& config) const {
+  std::string fp = "title=" + std::string(type.title_field) + " language=" + language_ + (stems_ ? "" : "(none)");
+  auto add = [&](const std::string& name) {
+    const SearchField* f = find(name);
+    if (!f || f->name != name) return;
+    fp += " " + name + ":" + std::to_string(static_cast<int>(f->kind)) + ":" + std::to_string(static_cast<long>(f->slot)) +
+          ":" + std::to_string(static_cast<long>(f->text_slot)) + (f->bare ? "" : ":long");
+  };
+  for (const auto& f : type.fields) add(std::string(f.name));
+  if (type.field("stage_history")) add(kStageChanged);
+  if (auto it = config.fields.find(std::string(type.name)); it != config.fields.end())
+    for (const auto& cf : it->second) add("fields." + cf.name);
+  return fp;
 }
 
 std::string SearchSchema::names() const {

@@ -57,10 +57,18 @@ struct SearchField {
 
 class SearchSchema {
  public:
-  explicit SearchSchema(const Config& config);
+  // `slots`: the index's persisted name-to-slot table (slot_table()). A field keeps the slots it
+  // was given; a new field, or one whose kind changed, gets slots no field ever had, so that
+  // values written under the old schema are never read as another field's.
+  explicit SearchSchema(const Config& config, const std::string& slots = {});
   const SearchField* find(std::string_view name) const;  // by name or alias
   const std::vector<SearchField>& fields() const { return fields_; }
   std::string names() const;  // for error messages
+  // Every slot ever handed out, one line per field: "name kind slot text_slot" (kept in the index).
+  std::string slot_table() const;
+  // What a type's documents depend on: its indexed fields, their kinds and slots, its title and
+  // the language. Documents indexed under another fingerprint must be indexed again.
+  std::string fingerprint(const TypeSpec& type, const Config& config) const;
   const Xapian::Stem& stemmer() const { return stemmer_; }
   bool stems() const { return stems_; }
   // The stem of a folded word, remembered: words repeat, and Snowball was
@@ -69,7 +77,9 @@ class SearchSchema {
 
  private:
   std::vector<SearchField> fields_;
+  std::string table_;  // slot_table(): the persisted lines first, then the new fields'
   Xapian::Stem stemmer_;
+  std::string language_;
   bool stems_ = false;
   mutable std::unordered_map<std::string, std::string> stems_seen_;
 };

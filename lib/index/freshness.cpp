@@ -220,7 +220,7 @@ std::vector<std::string> Freshness::changed() {
   probes.reserve(saved_.size() + 64);
   std::vector<int> dirs;
   std::deque<std::string> listed;  // names of shard folders not known before (stable addresses)
-  for (const auto& type : record_types()) {
+  for (const TypeSpec& type : record_types()) {
     std::string folder(type.folder);
     auto [first, last] = range_of(saved_, folder);
     int fd = ::open(repo_.absolute(folder).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -48,7 +48,8 @@ constexpr Xapian::valueno kSlotTitle = 1;
 constexpr Xapian::valueno kSlotId = 2;
 constexpr Xapian::valueno kSlotBroken = 3;  // "1" when the file did not parse
 constexpr Xapian::valueno kSlotShownTitle = 4;  // the title as written, for lists of linked records
-constexpr const char* kLayout = "10";  // 7: value slots for reports; 8: dates as written; 10: long text under its field only
+constexpr const char* kLayout = "11";  // 7: value slots for reports; 8: dates as written; 10: long text under its field only;
+                                       // 11: slots from the persisted table, per-type fingerprints
 // Records per commit while building from scratch. Xapian keeps a batch's postings in memory; with
 // long notes, small batches are faster (S, 12,200 records: 11.7 s at 5,000, 8.9 s at 1,000).
 constexpr size_t kReindexBatch = 1000;
@@ -108,7 +109,6 @@ struct Index::State {
   const Repository& repo;
   std::string dir;
   std::string folders_file;
-  bool quiet;
   std::unique_ptr<Xapian::Database> db;
   std::unique_ptr<Xapian::WritableDatabase> wdb;  // only while writing
   Freshness fresh;
@@ -286,21 +286,29 @@ struct Index::State {
     return done;
   }
 
+  // Forget every document of a type crm.yaml no longer declares.
+  void drop_type(const std::string& name) {
+    std::vector<Xapian::docid> docs;
+    std::string t = term(kType, name);
+    for (auto p = wdb->postlist_begin(t); p != wdb->postlist_end(t); ++p) docs.push_back(*p);
+    for (auto d : docs) wdb->delete_document(d);
+  }
+
   void apply(const FolderPlan& plan) {
     for (const auto& fs : plan.files) wdb->replace_document(term(kId, fs.id), document(fs));
     for (auto docid : plan.gone) wdb->delete_document(docid);
   }
 };
 
-Index::Index(const Repository& repo, bool holding_lock, bool quiet, Freshen freshen)
-    : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders", quiet,
+Index::Index(const Repository& repo, bool holding_lock, Freshen freshen)
+    : s_(std::make_unique<State>(State{repo, repo.state_dir() + "/index", repo.state_dir() + "/folders",
                                        nullptr, nullptr, Freshness(repo, repo.state_dir() + "/folders"),
                                        SearchSchema(repo.config())})) {
   try {
     refresh(holding_lock, freshen);
   } catch (const Xapian::DatabaseError& e) {
     // Corrupt, unreadable or from another Xapian version: it is derived data, so start again.
-    if (!quiet) std::fprintf(stderr, "crm: the index was unreadable (%s); rebuilding it\n", e.get_msg().c_str());
+    repo.warn("the index was unreadable (" + e.get_msg() + "); rebuilding it");
     rebuild(holding_lock);
   }
 }
@@ -314,11 +322,27 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     s.db = std::make_unique<Xapian::Database>(s.dir);
     if (s.db->get_metadata("schema") != kLayout) exists = false;
   }
+  // The slots fields were given when the index was built; types whose documents were indexed
+  // under another schema (crm.yaml declared or changed a field or a type) are indexed again.
+  s.schema = SearchSchema(s.repo.config(), exists ? s.db->get_metadata("slots") : "");
+  Json fingerprints = Json::object();
+  for (const TypeSpec& t : record_types()) fingerprints[std::string(t.name)] = s.schema.fingerprint(t, s.repo.config());
+  std::vector<const TypeSpec*> retyped;
+  std::vector<std::string> dropped;
+  if (exists) {
+    Json was = Json::parse(s.db->get_metadata("types"), nullptr, false);
+    if (!was.is_object()) was = Json::object();
+    for (const TypeSpec& t : record_types())
+      if (was.value(std::string(t.name), "") != fingerprints[std::string(t.name)]) retyped.push_back(&t);
+    for (auto it = was.begin(); it != was.end(); ++it)
+      if (!fingerprints.contains(it.key())) dropped.push_back(it.key());
+  }
+  bool retype = !retyped.empty() || !dropped.empty();
   if (!exists) s.fresh.forget();
   else s.fresh.set_revision(s.db->get_revision());
-  if (exists && freshen == Freshen::Skip) return;
+  if (exists && freshen == Freshen::Skip && !retype) return;
   std::vector<std::string> stale = s.fresh.changed();
-  if (exists && stale.empty()) return;
+  if (exists && stale.empty() && !retype) return;
 
   // Plan with the reader first: often nothing really changed (a racy stamp).
   std::vector<std::pair<std::string, State::FolderPlan>> plans;
@@ -329,7 +353,7 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
       work += p.files.size() + p.gone.size();
       if (!p.empty()) plans.emplace_back(f, std::move(p));
     }
-    if (plans.empty()) {
+    if (plans.empty() && !retype) {
       s.fresh.record(stale);
       s.save_freshness();
       return;
@@ -342,8 +366,11 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     if (l.held()) {
       lock.emplace(std::move(l));
     } else if (exists) {
-      if (!s.quiet)
-        std::fprintf(stderr, "crm: another crm process is writing; results may miss %zu changed file(s)\n", work);
+      if (retype)
+        s.repo.warn("crm.yaml changed the record types; another crm process is writing, so results may miss or "
+                    "misread records until it is done");
+      else
+        s.repo.warn("another crm process is writing; results may miss " + std::to_string(work) + " changed file(s)");
       return;
     } else {
       lock.emplace(s.repo);  // no index at all yet: wait for the writer
@@ -355,23 +382,26 @@ void Index::refresh(bool holding_lock, Freshen freshen) {
     // Build from scratch, folder by folder, committing in batches.
     size_t total = 0;
     s.repo.scan([&](const FileStamp&) { ++total; });
-    bool progress = total > 2000 && !s.quiet && isatty(STDERR_FILENO);
-    if (total > 2000 && !s.quiet) std::fprintf(stderr, "crm: building the index of %zu records\n", total);
+    if (total > 2000) s.repo.warn("building the index of " + std::to_string(total) + " records");
     auto show = [&](size_t n) {
-      if (!progress) return;
-      std::fprintf(stderr, "\rcrm: indexing %zu/%zu", n, total);
-      std::fflush(stderr);
+      if (total > 2000) s.repo.progress("indexing", n, total);
     };
     s.open_writable();
     size_t done = s.build(stale, show);
-    if (progress) std::fprintf(stderr, "\rcrm: indexed %zu records      \n", done);
-    s.wdb->set_metadata("schema", kLayout);
+    if (total > 2000) s.repo.progress("indexed", done, total);
   } else {
     s.open_writable();
-    s.wdb->set_metadata("schema", kLayout);
+    for (const auto& name : dropped) s.drop_type(name);
+    for (const TypeSpec* t : retyped) {
+      s.repo.note("index: " + std::string(t->name) + "'s fields changed; indexing its records again");
+      s.build_from(State::Fill::Replacing, [&](const auto& emit) { s.repo.scan_type(*t, emit); }, [](size_t) {});
+    }
     // Plans were made before the lock: make them again now that nobody else writes.
     for (const auto& f : stale) s.apply(s.plan_folder(f));
   }
+  s.wdb->set_metadata("schema", kLayout);
+  s.wdb->set_metadata("slots", s.schema.slot_table());
+  s.wdb->set_metadata("types", fingerprints.dump());
   s.wdb->commit();
   s.titles.clear();
   s.fresh.record(stale);
@@ -473,7 +503,7 @@ std::vector<Entry> Index::all(const TypeSpec* type, bool with_data, const std::v
   };
   if (type) collect(term(kType, std::string(type->name)));
   else
-    for (const auto& t : record_types()) collect(term(kType, std::string(t.name)));
+    for (const TypeSpec& t : record_types()) collect(term(kType, std::string(t.name)));
   // Into title order in place, a cycle of moves at a time: a second list of 100,000 entries
   // would be 12 MB more at the peak of a list at L.
   std::vector<size_t> order(out.size());  // order[i]: the entry that belongs at i
@@ -770,11 +800,11 @@ std::vector<Entry> Index::find(const std::string& ref_in, const Types& types, bo
   }
   // A repeating task leaves done copies under the same title: the one open task is meant.
   if (exact_wins && out.size() > 1 && std::all_of(out.begin(), out.end(), [](const Entry& e) {
-        return e.type && e.type->name == "task";
+        return e.type && !e.type->done_field.empty();
       })) {
     std::vector<Entry> open;
     for (const auto& e : out)
-      if (e.error.empty() && !e.data.contains("done")) open.push_back(e);
+      if (e.error.empty() && !e.data.contains(std::string(e.type->done_field))) open.push_back(e);
     if (open.size() == 1) return open;
   }
   return out;

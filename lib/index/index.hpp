@@ -77,7 +77,8 @@ class Index {
   // Freshen::Skip opens it as it is, for a writer that only indexes what it
   // wrote (files_changed): other changes are left for the next command to find.
   enum class Freshen { Check, Skip };
-  Index(const Repository& repo, bool holding_lock, bool quiet = false, Freshen freshen = Freshen::Check);
+  // Warnings and progress go to the repository's sinks (Repository::on_warning, on_progress).
+  Index(const Repository& repo, bool holding_lock, Freshen freshen = Freshen::Check);
   ~Index();
 
   // Candidates for REF (id, id prefix, email, or name words), of `type` when given.

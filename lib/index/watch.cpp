@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "index/freshness.hpp"
+#include "model/error.hpp"
 #include "store/module.hpp"
 
 extern char** environ;
@@ -123,7 +124,7 @@ class Watcher {
     for (auto& [wd, w] : watches_) ::inotify_rm_watch(fd_, wd);
     watches_.clear();
     if (!add(".", Kind::Root, why)) return false;
-    for (const auto& type : record_types())
+    for (const TypeSpec& type : record_types())
       if (!add_type(type, false, why)) return false;
     return true;
   }
@@ -197,6 +198,7 @@ class Watcher {
   bool add(const std::string& folder, Kind kind, std::string& why) {
     uint32_t mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
     if (kind == Kind::Shard) mask |= IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB;
+    if (kind == Kind::Root) mask |= IN_CLOSE_WRITE;  // crm.yaml edited in place
     int wd = ::inotify_add_watch(fd_, repo_.absolute(folder).c_str(), mask);
     if (wd < 0) {
       if (errno == ENOENT || errno == ENOTDIR) return true;  // gone again already: its parent's event says so
@@ -248,6 +250,16 @@ class Watcher {
         if (self_gone) {
           why = "the repository was deleted or moved";
           return false;
+        }
+        if (name == "crm.yaml") {
+          // It may declare other record types: read it again, watch their folders, and answer
+          // "all" to the next question (a reset), so nobody trusts what was said before.
+          try {
+            Repository::at(repo_.root());
+          } catch (const Error&) {
+            // unreadable for now: the types stay as they were; the next edit tries again
+          }
+          return reset(why);
         }
         const TypeSpec* type = find_type(name);
         if (!type || type->folder != name || !(ev.mask & IN_ISDIR)) return true;

@@ -348,7 +348,7 @@ Batch read_csv_contacts(std::string_view text, const CsvOptions& options, const 
       if (size_t eq = pair.rfind('='); eq != std::string::npos && !has_header(table.header, trim(pair.substr(0, eq))))
         fail(Failure::Usage, "--map: the file has no column '" + trim(pair.substr(0, eq)) + "'");
 
-  const TypeSpec& type = type_spec("contact");
+  const TypeSpec& type = types::contact();
   for (const auto& row : table.rows) {
     Incoming in;
     in.record.type = &type;

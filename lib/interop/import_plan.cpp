@@ -100,7 +100,7 @@ std::string ImportPlanner::company_id(const std::string& name, const std::string
   if (auto it = companies_.find(key); it != companies_.end()) return it->second;
   // Placed like an incoming company: the one with this name, else a new one.
   Incoming company;
-  company.record.type = &type_spec("company");
+  company.record.type = &types::company();
   company.record.data["name"] = trim(name);
   company.where = where;
   company.landing = Landing::Keep;
@@ -125,7 +125,7 @@ void ImportPlanner::place(Incoming& in) {
   // one of its emails, else a new one under the source key's id.
   if (r.id.empty() && !in.derived_id.empty() && (index_.get(in.derived_id) || plan_.states.count(in.derived_id)))
     r.id = in.derived_id;
-  if (r.id.empty() && type.name == "contact") {
+  if (r.id.empty() && &type == &types::contact()) {
     const TypeSpec* contact = &type;
     for (const auto& email : email_list(r.data)) {
       if (auto it = by_email_.find(email); it != by_email_.end()) {
@@ -154,7 +154,7 @@ void ImportPlanner::place(Incoming& in) {
     }
   }
   // A company without an id is the one with the same name.
-  if (r.id.empty() && type.name == "company" && r.data.contains("name") && r.data["name"].is_string()) {
+  if (r.id.empty() && &type == &types::company() && r.data.contains("name") && r.data["name"].is_string()) {
     std::string key = fold(trim(r.data["name"].get<std::string>()));
     if (auto it = companies_.find(key); it != companies_.end()) r.id = it->second;
     else
@@ -228,7 +228,7 @@ void ImportPlanner::place(Incoming& in) {
   s.record = next;
   s.text = text;
   for (const auto& email : email_list(data)) by_email_.emplace(email, r.id);
-  if (type.name == "company") companies_.emplace(fold(next.title()), r.id);
+  if (&type == &types::company()) companies_.emplace(fold(next.title()), r.id);
   item.record = next;
   plan_.items.push_back(std::move(item));
 }

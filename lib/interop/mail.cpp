@@ -213,7 +213,7 @@ bool note_of(GMimeMessage* msg, const std::string& where, const MailOptions& opt
   while (!subject.empty() && !valid_utf8(subject)) subject.pop_back();
 
   Incoming in;
-  in.record.type = &type_spec("note");
+  in.record.type = &types::note();
   in.where = where;
   in.landing = Landing::Keep;
   Json& d = in.record.data;

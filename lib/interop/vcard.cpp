@@ -296,7 +296,7 @@ std::string birthday_of(std::string v) {
 Batch read_vcards(std::string_view text, const std::string& origin) {
   Batch batch;
   std::vector<Vcard> cards = parse_vcards(text, origin, batch.rejected);
-  const TypeSpec& type = type_spec("contact");
+  const TypeSpec& type = types::contact();
   size_t photos = 0;
   std::map<std::string, size_t> dropped;
   for (const auto& card : cards) {

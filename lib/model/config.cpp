@@ -1,7 +1,9 @@
 #include <algorithm>
 #include "model/config.hpp"
 
+#include <map>
 #include <regex>
+#include <set>
 
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -39,12 +41,238 @@ std::vector<std::string> name_list(const YamlDocument& doc, const std::string& o
   return out;
 }
 
+bool truth(const YamlDocument& doc, const std::string& origin, const std::string& ptr, const Json& v) {
+  if (v.is_string() && (v == "true" || v == "yes")) return true;
+  if (v.is_string() && (v == "false" || v == "no")) return false;
+  bad(doc, origin, ptr, "must be true or false");
+}
+
+std::string text_option(const YamlDocument& doc, const std::string& origin, const std::string& ptr, const Json& v) {
+  if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().find('\n') != std::string::npos)
+    bad(doc, origin, ptr, "must be one line of text");
+  return v.get<std::string>();
+}
+
+// The kind every built-in type gives a field name (and, for a link, what it links to), for
+// refusing a declared field that reuses the name with another meaning.
+const FieldSpec* builtin_field(std::string_view name) {
+  for (const TypeSpec& t : record_types())
+    if (!t.declared)
+      if (const FieldSpec* f = t.field(name)) return f;
+  return nullptr;
+}
+
+std::string kind_words(const FieldSpec& f) {
+  std::string k = declared_kind_name(f.kind);
+  if (f.kind == Kind::Ref || f.kind == Kind::Refs) k += " to " + std::string(f.ref_type);
+  return k;
+}
+
+// Two fields of one name must be searched alike: the index has one field per name.
+bool alike(const FieldSpec& a, const FieldSpec& b) {
+  return index_family(a.kind) == index_family(b.kind) && a.ref_type == b.ref_type;
+}
+
+// Field names every declared type has already, or that commands use as options.
+bool reserved_field(const std::string& n) {
+  static const std::set<std::string> words{"fields", "created", "conflicts", "field", "message", "help", "force",
+                                           "sort", "reverse", "limit", "id", "type", "has", "title_"};
+  return words.count(n) > 0;
+}
+
+// crm.yaml `types:`: each declared type's folder, title, fields and list columns, checked whole.
+std::vector<TypeSpec> parse_types(const YamlDocument& doc, const std::string& origin) {
+  const Json& v = doc.value["types"];
+  if (!v.is_object()) bad(doc, origin, "/types", "types must map each type's name to its declaration");
+  std::vector<TypeSpec> out;
+  std::set<std::string> folders;
+  std::map<std::string, FieldSpec> seen_fields;  // across declared types: one kind per name
+  for (const TypeSpec& t : record_types())
+    if (!t.declared) folders.insert(std::string(t.folder));
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string& name = it.key();
+    std::string ptr = "/types/" + name;
+    if (!lower_name(name, 30, "_"))
+      bad(doc, origin, ptr, "type names are lower_snake_case words, like project");
+    if (reserved_word(name)) {
+      const TypeSpec* b = find_type(name);
+      bad(doc, origin, ptr,
+          b && !b->declared ? "'" + name + "' is a built-in record type; name yours otherwise (say, my_" + name + ")"
+                            : "'" + name + "' is a crm command or a word crm reserves; choose another name");
+    }
+    if (!it.value().is_object()) bad(doc, origin, ptr, "declare a type as a map with folder, title, fields and list");
+    out.push_back(TypeSpec{});
+    out.back().name = intern(name);
+  }
+  auto declared = [&](const std::string& n) {
+    for (const TypeSpec& t : record_types())
+      if (!t.declared && t.name == n) return true;
+    return std::any_of(out.begin(), out.end(), [&](const TypeSpec& t) { return t.name == n; });
+  };
+  for (auto& type : out) {
+    const std::string name(type.name);
+    const Json& d = v[name];
+    std::string ptr = "/types/" + name;
+    std::string folder = name + "s";
+    std::string title, sort;
+    std::vector<std::string> columns;
+    for (auto o = d.begin(); o != d.end(); ++o) {
+      std::string optr = ptr + "/" + o.key();
+      if (o.key() == "folder") {
+        folder = text_option(doc, origin, optr, o.value());
+        if (folder.find('/') != std::string::npos || folder.find("..") != std::string::npos || !lower_name(folder, 40, "_-"))
+          bad(doc, origin, optr, "folder must be one lowercase folder name (no slash, no dot-dot), like projects");
+      } else if (o.key() == "title") {
+        title = text_option(doc, origin, optr, o.value());
+      } else if (o.key() == "sort") {
+        sort = text_option(doc, origin, optr, o.value());
+      } else if (o.key() == "help") {
+        type.help = intern(text_option(doc, origin, optr, o.value()));
+      } else if (o.key() == "list") {
+        if (!o.value().is_array() || o.value().empty()) bad(doc, origin, optr, "list must be a list of field names");
+        for (size_t i = 0; i < o.value().size(); ++i)
+          columns.push_back(text_option(doc, origin, optr + "/" + std::to_string(i), o.value()[i]));
+      } else if (o.key() != "fields") {
+        bad(doc, origin, optr, "unknown option '" + o.key() + "' of a type; options are folder, title, fields, list, sort, help");
+      }
+    }
+    if (reserved_word(folder) && folder != name + "s")
+      bad(doc, origin, ptr + "/folder", "folder '" + folder + "' is another type's or a word crm reserves");
+    if (!folders.insert(folder).second)
+      bad(doc, origin, d.contains("folder") ? ptr + "/folder" : ptr, "folder '" + folder + "' is another type's folder");
+    type.folder = intern(folder);
+    const Json& fs = d.contains("fields") ? d["fields"] : Json();
+    if (!fs.is_object() || fs.empty())
+      bad(doc, origin, d.contains("fields") ? ptr + "/fields" : ptr, "a type needs fields: a map of field names to kinds");
+    std::set<std::string> flags;
+    for (auto f = fs.begin(); f != fs.end(); ++f) {
+      std::string fptr = ptr + "/fields/" + f.key();
+      const std::string& fname = f.key();
+      if (!lower_name(fname, 40)) bad(doc, origin, fptr, "field names are lower_snake_case");
+      if (reserved_field(fname)) bad(doc, origin, fptr, "'" + fname + "' is a name crm gives every record or command; choose another");
+      FieldSpec spec{};
+      spec.name = intern(fname);
+      std::string kind_text, to, fallback, flag = fname, help;
+      std::vector<std::string> choices;
+      if (f.value().is_string()) {
+        kind_text = f.value().get<std::string>();
+      } else if (f.value().is_object()) {
+        for (auto o = f.value().begin(); o != f.value().end(); ++o) {
+          std::string optr = fptr + "/" + o.key();
+          if (o.key() == "kind") kind_text = text_option(doc, origin, optr, o.value());
+          else if (o.key() == "required") spec.required = truth(doc, origin, optr, o.value());
+          else if (o.key() == "personal") spec.personal = truth(doc, origin, optr, o.value());
+          else if (o.key() == "default") fallback = text_option(doc, origin, optr, o.value());
+          else if (o.key() == "to") to = text_option(doc, origin, optr, o.value());
+          else if (o.key() == "flag") flag = text_option(doc, origin, optr, o.value());
+          else if (o.key() == "help") help = text_option(doc, origin, optr, o.value());
+          else if (o.key() == "choices") {
+            if (!o.value().is_array() || o.value().empty()) bad(doc, origin, optr, "choices must be a list of words");
+            for (size_t i = 0; i < o.value().size(); ++i) {
+              const Json& c = o.value()[i];
+              if (!c.is_string() || !lower_name(c.get<std::string>(), 40, "_-"))
+                bad(doc, origin, optr + "/" + std::to_string(i), "choices are lowercase words");
+              choices.push_back(c.get<std::string>());
+            }
+          } else {
+            bad(doc, origin, optr, "unknown option '" + o.key() +
+                                       "' of a field; options are kind, required, default, choices, to, flag, help, personal");
+          }
+        }
+      } else {
+        bad(doc, origin, fptr, "declare a field as KIND or as {kind: KIND, ...}");
+      }
+      if (kind_text.empty()) bad(doc, origin, fptr, "field '" + fname + "' needs a kind");
+      if (!parse_declared_kind(kind_text, spec.kind))
+        bad(doc, origin, f.value().is_object() ? fptr + "/kind" : fptr,
+            "unknown kind '" + kind_text + "'; kinds are " + declared_kind_names());
+      if (spec.kind == Kind::Ref || spec.kind == Kind::Refs) {
+        if (to.empty()) bad(doc, origin, fptr, "a " + kind_text + " field needs `to: TYPE`, the type it links to");
+        if (!declared(to)) bad(doc, origin, fptr + "/to", "'" + to + "' is not a record type; declare it or link to a built-in one");
+        spec.ref_type = intern(to);
+      } else if (!to.empty()) {
+        bad(doc, origin, fptr + "/to", "`to` is for ref and refs fields");
+      }
+      if (spec.kind == Kind::Choice) {
+        if (choices.empty()) bad(doc, origin, fptr, "a choice field needs `choices: [...]`");
+        std::string joined;
+        for (const auto& c : choices) joined += (joined.empty() ? "" : " ") + c;
+        spec.choices = intern(joined);
+        if (!fallback.empty() && std::find(choices.begin(), choices.end(), fallback) == choices.end())
+          bad(doc, origin, fptr + "/default", "default '" + fallback + "' is not one of the choices (" + joined + ")");
+      } else if (!choices.empty()) {
+        bad(doc, origin, fptr + "/choices", "choices are for choice fields");
+      }
+      if (const FieldSpec* b = builtin_field(fname);
+          b && !alike(*b, spec)) {
+        bad(doc, origin, fptr, "'" + fname + "' is a built-in field of kind " + kind_words(*b) +
+                                   "; give yours that kind or another name");
+      }
+      if (auto s = seen_fields.find(fname); s != seen_fields.end() && !alike(s->second, spec))
+        bad(doc, origin, fptr, "'" + fname + "' is declared with another kind in another type; one name, one kind");
+      if (!lower_name(flag, 40, "-")) bad(doc, origin, fptr + "/flag", "a flag is a lowercase word, like due-date");
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      if (!flags.insert(flag).second) bad(doc, origin, fptr, "flag --" + flag + " is another field's");
+      spec.flag = intern(flag);
+      spec.fallback = intern(fallback);
+      if (help.empty()) {
+        help = fname;
+        std::replace(help.begin(), help.end(), '_', ' ');
+        if (spec.kind == Kind::Choice) {
+          help += ": ";
+          for (size_t i = 0; i < choices.size(); ++i)
+            help += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+        } else {
+          help += " (" + kind_text + (to.empty() ? "" : " REF") + (is_list_kind(spec.kind) ? ", repeatable" : "") + ")";
+        }
+        if (!fallback.empty()) help += "; default " + fallback;
+      }
+      spec.help = intern(help);
+      type.fields.push_back(spec);
+      seen_fields[fname] = spec;
+    }
+    if (title.empty()) {
+      for (const char* n : {"name", "title"})
+        if (type.field(n)) title = n;
+      if (title.empty()) title = std::string(type.fields.front().name);
+    }
+    const FieldSpec* tf = type.field(title);
+    if (!tf || (tf->kind != Kind::Line && tf->kind != Kind::Email && tf->kind != Kind::Phone && tf->kind != Kind::Url))
+      bad(doc, origin, d.contains("title") ? ptr + "/title" : ptr,
+          "title must name one of the type's line fields (" + title + " is " + (tf ? "not a line" : "not a field") + ")");
+    type.title_field = tf->name;
+    for (const auto& c : columns) {
+      if (!type.field(c)) bad(doc, origin, ptr + "/list", "list column '" + c + "' is not a field of " + name);
+      type.columns.push_back(type.field(c)->name);
+    }
+    if (!sort.empty()) {
+      if (!type.field(sort)) bad(doc, origin, ptr + "/sort", "sort field '" + sort + "' is not a field of " + name);
+      type.sort = type.field(sort)->name;
+    }
+    for (const char* tail : {"fields", "created", "conflicts"}) {
+      Kind k = std::string_view(tail) == "fields" ? Kind::Custom : std::string_view(tail) == "created" ? Kind::DateTime : Kind::Conflicts;
+      type.fields.push_back({tail, k, "", tail == std::string_view("created") ? "when it was added (written once)" : ""});
+    }
+    type.declared = true;
+  }
+  return out;
+}
+
 }  // namespace
+
+const TypeSpec* Config::type(const std::string& name) const {
+  for (const auto& t : types)
+    if (t.name == name) return &t;
+  const TypeSpec* t = find_type(name);
+  return t && !t->declared && t->name == name ? t : nullptr;
+}
 
 Config Config::parse(const std::string& text, const std::string& origin) {
   YamlDocument doc = parse_yaml(text, origin);
   if (!doc.value.is_object()) bad(doc, origin, "", "crm.yaml must be a map of settings");
   Config c = defaults();
+  // Types first: custom fields (`fields:`) may be declared for them.
+  if (doc.value.contains("types")) c.types = parse_types(doc, origin);
   for (auto it = doc.value.begin(); it != doc.value.end(); ++it) {
     const std::string& k = it.key();
     const Json& v = it.value();
@@ -94,7 +322,8 @@ Config Config::parse(const std::string& text, const std::string& origin) {
     } else if (k == "fields") {
       if (!v.is_object()) bad(doc, origin, ptr, "fields must map a record type to its custom fields");
       for (auto t = v.begin(); t != v.end(); ++t) {
-        const TypeSpec* type = find_type(t.key());
+        const TypeSpec* type = c.type(t.key());
+        if (!type) type = find_type(t.key());
         if (!type || type->name != t.key())
           bad(doc, origin, ptr + "/" + t.key(),
               "unknown record type '" + t.key() + "'" + (type ? "; write '" + std::string(type->name) + "'" : ""));
@@ -112,7 +341,7 @@ Config Config::parse(const std::string& text, const std::string& origin) {
           c.fields[t.key()].push_back({f.key(), kind});
         }
       }
-    } else {
+    } else if (k != "types") {
       bad(doc, origin, ptr, "unknown setting '" + k + "'");
     }
   }

@@ -28,6 +28,7 @@ struct Config {
   std::vector<std::string> lifecycle;
   std::vector<std::string> note_kinds;
   std::map<std::string, std::vector<CustomField>> fields;  // record type -> declared custom fields
+  std::vector<TypeSpec> types;  // record types declared under `types:` (strings interned: see schema.hpp)
   // Exchange rates for reports: currency code -> what one unit is worth in `currency` (decimal text).
   std::map<std::string, std::string> rates;
 
@@ -36,6 +37,8 @@ struct Config {
   static Config parse(const std::string& text, const std::string& origin);
   std::string emit() const;
 
+  // A type by name: built-in, or declared here.
+  const TypeSpec* type(const std::string& name) const;
   const Stage* stage(const std::string& name) const;
   const CustomField* custom(const std::string& type, const std::string& name) const;
   std::string stage_names() const;

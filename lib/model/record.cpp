@@ -18,13 +18,8 @@ std::string record_title(const TypeSpec& type, const Json& data) {
     return it != data.end() && it->is_string() ? trim(it->get<std::string>()) : std::string();
   };
   std::string t = text(std::string(type.title_field).c_str());
-  if (!t.empty() || type.name != "note") return t;
-  // A note without a subject: its kind and the first line of its body.
-  std::string body = text("body");
-  body = body.substr(0, body.find('\n'));
-  body = truncate_to_width(body, 60);
-  std::string kind = text("kind");
-  return body.empty() ? kind : kind.empty() ? body : kind + ": " + body;
+  if (!t.empty() || !type.behaviour || !type.behaviour->untitled) return t;
+  return type.behaviour->untitled(data);
 }
 
 std::string Record::title() const { return type ? record_title(*type, data) : std::string(); }
@@ -368,16 +363,17 @@ Json canonical(const TypeSpec& type, const Json& data) {
 }
 
 std::string record_yaml(const TypeSpec& type, const Json& data, const Config* config, const Comments* comments) {
-  static const std::set<std::string> plain = {"amount", "close", "birthday", "created", "at", "probability",
-                                              "employees", "due", "done", "start", "end", "budget"};
-  std::set<std::string> keys = plain;
+  // Numbers and dates unquoted: the type's own, a stage history's `at`, and custom fields'.
+  std::set<std::string> keys;
+  for (const auto& f : type.fields) {
+    if (plain_kind(f.kind)) keys.insert(std::string(f.name));
+    if (f.kind == Kind::StageHistory) keys.insert("at");
+  }
   if (config) {
     auto it = config->fields.find(std::string(type.name));
     if (it != config->fields.end())
       for (const auto& cf : it->second)
-        if (cf.kind == Kind::Date || cf.kind == Kind::DateTime || cf.kind == Kind::Money ||
-            cf.kind == Kind::Integer || cf.kind == Kind::Percent)
-          keys.insert(cf.name);
+        if (plain_kind(cf.kind)) keys.insert(cf.name);
   }
   return emit_yaml(canonical(type, data), keys, comments);
 }

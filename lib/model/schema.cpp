@@ -7,152 +7,6 @@
 
 namespace crm {
 
-namespace {
-
-// Fields every kind of party (contact, company) shares, in canonical order after their own.
-std::vector<FieldSpec> party_tail() {
-  return {
-      {"emails", Kind::Emails, "email", "email address; LABEL:ADDRESS to label it (repeatable)"},
-      {"phones", Kind::Phones, "phone", "phone number; LABEL:NUMBER to label it (repeatable)"},
-      {"addresses", Kind::Addresses, "address",
-       "postal address as 'label=billing;street=...;city=...;region=...;postal_code=...;country=...' (repeatable)"},
-      {"website", Kind::Url, "website", "web site"},
-      {"owner", Kind::Line, "owner", "who in your team looks after it"},
-      {"lifecycle", Kind::Lifecycle, "lifecycle", "lifecycle stage from crm.yaml"},
-      {"source", Kind::Line, "source", "where it came from (referral, web, event...)"},
-      {"tags", Kind::Tags, "tag", "tag (repeatable)"},
-      {"keep_in_touch", Kind::Period, "keep-in-touch", "contact cadence: 30d, 2w, 3m"},
-      {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
-      {"notes", Kind::Text, "notes", "free text about it"},
-      {"created", Kind::DateTime, "", "when it was added (written once)"},
-      {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"},
-  };
-}
-
-std::vector<FieldSpec> concat(std::vector<FieldSpec> head, std::vector<FieldSpec> tail) {
-  head.insert(head.end(), tail.begin(), tail.end());
-  return head;
-}
-
-std::vector<TypeSpec> build() {
-  std::vector<TypeSpec> t;
-  t.push_back({"contact", "contacts", "name", true,
-               concat({{"name", Kind::Line, "name", "full name", "", true},
-                       {"title", Kind::Line, "title", "job title"},
-                       {"department", Kind::Line, "department", "department (Accounts Payable, Engineering...)"},
-                       {"roles", Kind::Tags, "role", "their part in buying: buyer, decision-maker, billing... (repeatable)"},
-                       {"company", Kind::Ref, "company", "company they work for (REF)", "company"},
-                       {"reports_to", Kind::Ref, "reports-to", "their manager (contact REF)", "contact"},
-                       {"birthday", Kind::Date, "birthday", "birthday (YYYY-MM-DD)"}},
-                      party_tail())});
-  t.push_back({"company", "companies", "name", true,
-               concat({{"name", Kind::Line, "name", "company name", "", true},
-                       {"domains", Kind::Domains, "domain", "web or mail domain (repeatable)"},
-                       {"industry", Kind::Line, "industry", "industry"},
-                       {"employees", Kind::Integer, "employees", "number of employees"},
-                       {"parent", Kind::Ref, "parent", "parent company (REF)", "company"}},
-                      party_tail())});
-  t.push_back({"deal", "deals", "title", true,
-               {{"title", Kind::Line, "title", "what is being sold", "", true},
-                {"company", Kind::Ref, "company", "customer company (REF)", "company"},
-                {"contacts", Kind::Refs, "contact", "people involved (contact REF, repeatable)", "contact"},
-                {"owner", Kind::Line, "owner", "who in your team owns it"},
-                {"stage", Kind::Stage, "stage", "pipeline stage from crm.yaml"},
-                {"amount", Kind::Money, "amount", "value, a decimal number (12000.50)"},
-                {"currency", Kind::Currency, "currency", "ISO 4217 code (default from crm.yaml)"},
-                {"probability", Kind::Percent, "probability", "win probability 0-100 (default from the stage)"},
-                {"close", Kind::Date, "close", "expected close date"},
-                {"source", Kind::Line, "source", "where it came from"},
-                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
-                {"lost_reason", Kind::Line, "lost-reason", "why it was lost"},
-                {"stage_history", Kind::StageHistory, "", "stage changes with dates"},
-                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
-                {"notes", Kind::Text, "notes", "free text about it"},
-                {"created", Kind::DateTime, "", "when it was added (written once)"},
-                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
-  t.push_back({"note", "notes", "subject", false,
-               {{"kind", Kind::NoteKind, "", "call, email, meeting, note... (crm.yaml note_kinds)", "", true},
-                {"at", Kind::DateTime, "at", "when it happened (default: now)", "", true},
-                {"subject", Kind::Line, "subject", "one-line summary"},
-                {"contacts", Kind::Refs, "contact", "people involved (contact REF, repeatable)", "contact"},
-                {"company", Kind::Ref, "company", "company (REF)", "company"},
-                {"deal", Kind::Ref, "deal", "deal it is about (REF)", "deal"},
-                {"campaign", Kind::Ref, "campaign", "campaign it answers (REF)", "campaign"},
-                {"direction", Kind::Choice, "direction", "in (they reached us) or out (we reached them)", "", false,
-                 "in out"},
-                {"duration", Kind::Duration, "duration", "how long: 45m, 1h30m"},
-                {"outcome", Kind::Line, "outcome", "what came of it"},
-                {"author", Kind::Line, "author", "who wrote it (default: git config user.name)"},
-                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
-                {"body", Kind::Text, "", "what was said or written"},
-                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
-                {"created", Kind::DateTime, "", "when it was added (written once)"},
-                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
-  t.push_back({"task", "tasks", "title", true,
-               {{"title", Kind::Line, "title", "what to do", "", true},
-                {"due", Kind::When, "due", "when: a date, or a date and time (friday, +3d, \"tomorrow 10:00\")"},
-                {"done", Kind::DateTime, "", "when it was done (crm task done)"},
-                {"every", Kind::Period, "every", "repeat every N days, weeks, months or years (2w, 3m)"},
-                {"contacts", Kind::Refs, "contact", "people it is for (contact REF, repeatable)", "contact"},
-                {"company", Kind::Ref, "company", "company it is for (REF)", "company"},
-                {"deal", Kind::Ref, "deal", "deal it moves on (REF)", "deal"},
-                {"owner", Kind::Line, "owner", "who in your team does it"},
-                {"priority", Kind::Choice, "priority", "low, normal or high", "", false, "low normal high"},
-                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
-                {"notes", Kind::Text, "notes", "details"},
-                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
-                {"created", Kind::DateTime, "", "when it was added (written once)"},
-                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
-  t.push_back({"campaign", "campaigns", "name", true,
-               {{"name", Kind::Line, "name", "campaign name", "", true},
-                {"channel", Kind::Line, "channel", "email, event, ads, webinar..."},
-                {"status", Kind::Choice, "status", "planned, active or done", "", false, "planned active done"},
-                {"start", Kind::Date, "start", "first day"},
-                {"end", Kind::Date, "end", "last day"},
-                {"budget", Kind::Money, "budget", "what it costs, a decimal number"},
-                {"currency", Kind::Currency, "currency", "ISO 4217 code (default from crm.yaml)"},
-                {"contacts", Kind::Refs, "member", "member (contact REF, repeatable)", "contact"},
-                {"owner", Kind::Line, "owner", "who in your team runs it"},
-                {"tags", Kind::Tags, "tag", "tag (repeatable)"},
-                {"notes", Kind::Text, "notes", "free text about it"},
-                {"fields", Kind::Custom, "", "custom fields declared in crm.yaml"},
-                {"created", Kind::DateTime, "", "when it was added (written once)"},
-                {"conflicts", Kind::Conflicts, "", "values a merge could not reconcile"}}});
-  return t;
-}
-
-}  // namespace
-
-const FieldSpec* TypeSpec::field(std::string_view n) const {
-  for (const auto& f : fields)
-    if (f.name == n) return &f;
-  return nullptr;
-}
-
-const FieldSpec* TypeSpec::field_by_flag(std::string_view fl) const {
-  for (const auto& f : fields)
-    if (!f.flag.empty() && f.flag == fl) return &f;
-  return nullptr;
-}
-
-const std::vector<TypeSpec>& record_types() {
-  static const std::vector<TypeSpec> types = build();
-  return types;
-}
-
-const TypeSpec* find_type(std::string_view name) {
-  for (const auto& t : record_types())
-    if (t.name == name || t.folder == name) return &t;
-  return nullptr;
-}
-
-const TypeSpec& type_spec(std::string_view name) {
-  if (const auto* t = find_type(name)) return *t;
-  std::string names;
-  for (const auto& t : record_types()) names += (names.empty() ? "" : ", ") + std::string(t.name);
-  fail(Failure::Usage, "unknown record type '" + std::string(name) + "'", "types are: " + names);
-}
-
 bool is_list_kind(Kind k) {
   switch (k) {
     case Kind::Refs: case Kind::Tags: case Kind::Emails: case Kind::Phones: case Kind::Domains:
@@ -192,6 +46,71 @@ std::string_view kind_name(Kind k) {
   for (const auto& kn : kKindNames)
     if (kn.kind == k) return kn.name;
   return "value";
+}
+
+namespace {
+// The kinds a declared type's field may name: the built-in types' own (SPEC section 12), and the
+// custom fields' names for them (string, list).
+constexpr std::array kDeclaredKinds{
+    KindName{Kind::Line, "line"},       KindName{Kind::Line, "string"},      KindName{Kind::Text, "text"},
+    KindName{Kind::Email, "email"},     KindName{Kind::Phone, "phone"},      KindName{Kind::Url, "url"},
+    KindName{Kind::Date, "date"},       KindName{Kind::DateTime, "datetime"}, KindName{Kind::When, "when"},
+    KindName{Kind::Money, "money"},     KindName{Kind::Currency, "currency"}, KindName{Kind::Integer, "integer"},
+    KindName{Kind::Percent, "percent"}, KindName{Kind::Boolean, "boolean"},  KindName{Kind::Choice, "choice"},
+    KindName{Kind::Ref, "ref"},         KindName{Kind::Refs, "refs"},        KindName{Kind::Tags, "tags"},
+    KindName{Kind::Tags, "list"},       KindName{Kind::Emails, "emails"},    KindName{Kind::Phones, "phones"},
+    KindName{Kind::Domains, "domains"}, KindName{Kind::Addresses, "addresses"}, KindName{Kind::Period, "period"},
+    KindName{Kind::Duration, "duration"},
+};
+}  // namespace
+
+bool parse_declared_kind(std::string_view name, Kind& out) {
+  for (const auto& kn : kDeclaredKinds)
+    if (kn.name == name) {
+      out = kn.kind;
+      return true;
+    }
+  return false;
+}
+
+std::string declared_kind_names() {
+  std::string r;
+  for (const auto& kn : kDeclaredKinds) r += (r.empty() ? "" : ", ") + std::string(kn.name);
+  return r;
+}
+
+std::string declared_kind_name(Kind k) {
+  for (const auto& kn : kDeclaredKinds)
+    if (kn.kind == k) return std::string(kn.name);
+  switch (k) {
+    case Kind::Stage: return "stage";
+    case Kind::Lifecycle: return "lifecycle";
+    case Kind::NoteKind: return "note kind";
+    case Kind::StageHistory: return "stage history";
+    default: return "map";
+  }
+}
+
+int index_family(Kind k) {
+  switch (k) {
+    case Kind::Line: case Kind::Text: case Kind::Addresses: return 1;
+    case Kind::Email: case Kind::Emails: return 2;
+    case Kind::Phone: case Kind::Phones: return 3;
+    case Kind::Ref: case Kind::Refs: return 4;
+    case Kind::Money: case Kind::Integer: case Kind::Percent: return 5;
+    case Kind::Date: case Kind::DateTime: case Kind::When: return 6;
+    case Kind::Custom: case Kind::Conflicts: case Kind::StageHistory: return 7 + static_cast<int>(k);
+    default: return 0;  // one whole-value term (tags, choices, stages...)
+  }
+}
+
+bool plain_kind(Kind k) {
+  switch (k) {
+    case Kind::Date: case Kind::DateTime: case Kind::When: case Kind::Money: case Kind::Integer: case Kind::Percent:
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool parse_kind(std::string_view name, Kind& out) {

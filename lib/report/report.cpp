@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 #include "index/fields.hpp"
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -255,7 +255,7 @@ struct Builder {
   std::vector<Deal> deals(bool by_close, bool links = true) {
     std::vector<std::string> fields{"id", "title", "stage", "amount", "currency", "probability", "close", "owner"};
     if (links) fields.insert(fields.end(), {"company", "contacts", "created", kStageChanged});
-    ValueRows rows = read(type_spec("deal"), fields, by_close ? "close" : "");
+    ValueRows rows = read(types::deal(), fields, by_close ? "close" : "");
     for (auto& r : rows.rows) r.resize(12);
     std::vector<Deal> out;
     out.reserve(rows.rows.size());
@@ -603,7 +603,7 @@ Section won(Builder& b) {
 
 Section activity(Builder& b) {
   std::string by = b.o.by.empty() ? "kind" : b.o.by == "owner" ? "author" : b.o.by;
-  ValueRows rows = b.read(type_spec("note"), {"kind", "at", "author"}, "at", true);
+  ValueRows rows = b.read(types::note(), {"kind", "at", "author"}, "at", true);
   std::vector<std::string> kinds = b.config.note_kinds;
   std::map<std::string, std::map<std::string, long long>> counts;  // key -> kind -> n
   std::vector<std::string> order;
@@ -765,7 +765,7 @@ Section customers(Builder& b) {
   // Last contact: the latest note about the customer, or (a company) about any of its people.
   std::map<std::string, std::vector<std::string>> people;
   if (!g.order.empty())
-    for (auto& r : b.index.values({&type_spec("contact"), {"id", "company"}, "", "", "", ""}).rows)
+    for (auto& r : b.index.values({&types::contact(), {"id", "company"}, "", "", "", ""}).rows)
       if (!r[1].empty()) people[r[1]].push_back(r[0]);
   std::vector<std::vector<std::string>> groups;
   for (const auto& k : g.order) {
@@ -865,7 +865,7 @@ Section customers(Builder& b) {
 }
 
 Section campaigns(Builder& b) {
-  ValueRows cs = b.read(type_spec("campaign"), {"id", "title", "status", "start", "end", "contacts", "owner", "created"});
+  ValueRows cs = b.read(types::campaign(), {"id", "title", "status", "start", "end", "contacts", "owner", "created"});
   struct Campaign {
     std::string id, name, status, start, end;
     std::set<std::string> members;
@@ -883,7 +883,7 @@ Section campaigns(Builder& b) {
   std::map<std::string, long long> responses;
   std::map<std::string, std::set<std::string>> responders, noted_deals;
   if (!list.empty()) {
-    ValueQuery nq{&type_spec("note"), {"campaign", "contacts", "deal"}, "has:campaign", "", "", ""};
+    ValueQuery nq{&types::note(), {"campaign", "contacts", "deal"}, "has:campaign", "", "", ""};
     for (auto& r : b.index.values(nq).rows) {
       responses[r[0]]++;
       for (auto& c : Builder::split_ids(r[1])) responders[r[0]].insert(c);

@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,6 +144,16 @@ std::optional<std::string> blob_at(git_repository* repo, git_tree* tree, const s
                      static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
 
+// Files under .crm/ (hooks) keep their executable bit in commits; records never have one.
+bool keeps_mode(const std::string& path) { return path.rfind(".crm/", 0) == 0; }
+
+bool executable_at(git_tree* tree, const std::string& path) {
+  if (!tree) return false;
+  TreeEntry entry;
+  if (git_tree_entry_bypath(entry.out(), tree, path.c_str()) != 0) return false;
+  return git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
 std::string iso_time(const git_time& t) {
   time_t secs = static_cast<time_t>(t.time) + t.offset * 60;
   struct tm tm {};
@@ -175,6 +186,7 @@ class LibGit2 final : public Git {
   std::optional<CommitInfo> introduced(const std::string& path, const std::string& blob, const std::string& from,
                                        const std::string& hide) const override;
   std::optional<std::string> file(const std::string& commit, const std::string& path) const override;
+  bool executable(const std::string& commit, const std::string& path) const override;
   std::string merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
                            const std::string& message) override;
   void set_head(const std::string& commit, const std::string& reflog) override;
@@ -256,6 +268,11 @@ std::string LibGit2::commit(const std::vector<Change>& changes, const std::strin
             "cannot store " + c.path);
       u.action = GIT_TREE_UPDATE_UPSERT;
       u.filemode = GIT_FILEMODE_BLOB;
+      // As git's index records it (store/git_index.cpp): the work tree file's executable bit.
+      struct stat st;
+      if (keeps_mode(c.path) && ::lstat((root_ + "/" + c.path).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+          (st.st_mode & S_IXUSR))
+        u.filemode = GIT_FILEMODE_BLOB_EXECUTABLE;
     } else {
       if (!base.get()) continue;
       TreeEntry e;
@@ -590,6 +607,16 @@ std::optional<std::string> LibGit2::file(const std::string& commit, const std::s
   return blob_at(repo_, t.get(), path);
 }
 
+bool LibGit2::executable(const std::string& commit, const std::string& path) const {
+  if (commit.empty()) return false;
+  Commit c;
+  git_oid oid = oid_of(commit);
+  check(git_commit_lookup(c.out(), repo_, &oid), "cannot read commit " + commit);
+  Tree t;
+  check(git_commit_tree(t.out(), c.get()), "cannot read the tree of " + commit);
+  return executable_at(t.get(), path);
+}
+
 std::string LibGit2::merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
                               const std::string& message) {
   Commit o, t;
@@ -606,6 +633,12 @@ std::string LibGit2::merge_commit(const std::string& ours, const std::string& th
       check(git_blob_create_from_buffer(&u.id, repo_, c.content->data(), c.content->size()), "cannot store " + c.path);
       u.action = GIT_TREE_UPDATE_UPSERT;
       u.filemode = GIT_FILEMODE_BLOB;
+      if (keeps_mode(c.path)) {  // executable when either side's file is (a hook made so on one side)
+        Tree their_tree;
+        if (git_commit_tree(their_tree.out(), t.get()) == 0 &&
+            (executable_at(base.get(), c.path) || executable_at(their_tree.get(), c.path)))
+          u.filemode = GIT_FILEMODE_BLOB_EXECUTABLE;
+      }
     } else {
       TreeEntry e;
       if (git_tree_entry_bypath(e.out(), base.get(), c.path.c_str()) != 0) continue;

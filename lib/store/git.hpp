@@ -57,7 +57,8 @@ class Git {
 
   // One commit on the current branch with these changes on top of HEAD's tree
   // (other uncommitted work is left alone). Returns the new commit id, or an
-  // empty string when the tree did not change.
+  // empty string when the tree did not change. Files under .crm/ (hooks) are
+  // committed executable when the work tree's file is.
   virtual std::string commit(const std::vector<Change>& changes, const std::string& message) = 0;
   // Bring git's index entries for these paths in line with the work tree.
   virtual void refresh_index(const std::vector<Change>& changes) = 0;
@@ -80,6 +81,8 @@ class Git {
   virtual std::optional<CommitInfo> introduced(const std::string& path, const std::string& blob, const std::string& from,
                                        const std::string& hide) const = 0;
   virtual std::optional<std::string> file(const std::string& commit, const std::string& path) const = 0;
+  // Whether `path` in `commit` is an executable file (mode 100755), as a hook is.
+  virtual bool executable(const std::string& commit, const std::string& path) const = 0;
   // A merge commit: `ours` tree with these changes, parents ours and theirs. HEAD is not moved.
   virtual std::string merge_commit(const std::string& ours, const std::string& theirs, const std::vector<Change>& changes,
                            const std::string& message) = 0;

@@ -70,8 +70,11 @@ WriteLock WriteLock::try_take(const Repository& repo) {
 
 WriteLock::WriteLock(WriteLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
-WriteLock::~WriteLock() {
+WriteLock::~WriteLock() { release(); }
+
+void WriteLock::release() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  fd_ = -1;
 }
 
 }  // namespace crm

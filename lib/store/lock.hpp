@@ -18,6 +18,8 @@ class WriteLock {
   WriteLock(const WriteLock&) = delete;
   WriteLock& operator=(const WriteLock&) = delete;
   bool held() const { return fd_ >= 0; }
+  // Let go before the end of its scope (a writer that goes on without writing: hooks).
+  void release();
 
  private:
   WriteLock() = default;

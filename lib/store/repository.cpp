@@ -72,6 +72,7 @@ Repository Repository::at(const std::string& root) {
   Repository r;
   r.root_ = root;
   r.config_ = Config::parse(read_file(root + "/crm.yaml", kMaxRecordBytes, "crm.yaml"), "crm.yaml");
+  declare_types(r.config_.types);  // its record types join the built-in ones
   return r;
 }
 
@@ -155,10 +156,14 @@ RecordFile Repository::load(const TypeSpec& type, const std::string& id) const {
 namespace {
 enum class Durable { Yes, No };
 
-// `content` in the file `tmp` (created or truncated), flushed to disk when durable.
-void write_temp(const std::string& tmp, const std::string& content, Durable durable) {
+// `content` in the file `tmp` (created or truncated), flushed to disk when durable; with
+// `mode`, given those permissions (those of the file it replaces).
+void write_temp(const std::string& tmp, const std::string& content, Durable durable, mode_t mode = 0) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) fail(Failure::Runtime, "cannot write " + tmp + ": " + std::strerror(errno));
+  if (mode && ::fchmod(fd, mode) != 0) {
+    // The file keeps the default permissions: its content is what matters.
+  }
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -177,16 +182,17 @@ void write_temp(const std::string& tmp, const std::string& content, Durable dura
   }
 }
 
-void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable) {
+void write_file(const std::string& path, const std::string& content, const std::string& temp_dir, Durable durable,
+                mode_t mode = 0) {
   std::string dir = path.substr(0, path.rfind('/'));
   mkdirs(dir);
   std::string tmp = (temp_dir.empty() ? dir : temp_dir) + "/." + path.substr(path.rfind('/') + 1) + ".tmp" +
                     std::to_string(::getpid());
-  write_temp(tmp, content, durable);
+  write_temp(tmp, content, durable, mode);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
-    if (e == EXDEV && !temp_dir.empty()) return write_file(path, content, {}, durable);  // .git on another file system
+    if (e == EXDEV && !temp_dir.empty()) return write_file(path, content, {}, durable, mode);  // .git on another file system
     fail(Failure::Runtime, "cannot write " + path + ": " + std::strerror(e));
   }
   if (durable == Durable::No) return;
@@ -198,7 +204,18 @@ void write_file(const std::string& path, const std::string& content, const std::
 }
 
 // A file's content at `tmp`, not flushed: the caller syncs and renames (write_atomic_many).
-void replace_file_at(const std::string& tmp, const std::string& content) { write_temp(tmp, content, Durable::No); }
+void replace_file_at(const std::string& tmp, const std::string& content, mode_t mode) {
+  write_temp(tmp, content, Durable::No, mode);
+}
+
+// The permissions a rewritten file keeps: those of a file under .crm/ (a hook stays executable);
+// 0 (the default ones) for the others and for new files.
+mode_t kept_mode(const std::string& root, const std::string& relative) {
+  struct stat st;
+  if (relative.rfind(".crm/", 0) != 0 || ::lstat((root + "/" + relative).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return 0;
+  return st.st_mode & 07777;
+}
 
 }  // namespace
 
@@ -211,7 +228,7 @@ void replace_file(const std::string& path, const std::string& content) { write_f
 void Repository::write_atomic(const std::string& relative, const std::string& content) const {
   std::string temp = state_dir() + "/tmp";
   if (::mkdir(temp.c_str(), 0777) != 0 && errno != EEXIST) temp.clear();
-  write_file_atomic(absolute(relative), content, temp);
+  write_file(absolute(relative), content, temp, Durable::Yes, kept_mode(root_, relative));
 }
 
 void Repository::write_atomic_many(const std::vector<std::pair<std::string, std::string>>& files) const {
@@ -234,7 +251,7 @@ void Repository::write_atomic_many(const std::vector<std::pair<std::string, std:
                       std::to_string(::getpid());
     if (temp.empty()) mkdirs(absolute(relative.substr(0, relative.rfind('/'))));
     temps.push_back(tmp);
-    replace_file_at(tmp, content);
+    replace_file_at(tmp, content, kept_mode(root_, relative));
   }
   sync_all();
   // 2. renamed into place, then the renames flushed
@@ -323,7 +340,7 @@ void Repository::scan_folder(const TypeSpec& type, const std::string& shard,
 }
 
 void Repository::scan(const std::function<void(const FileStamp&)>& visit) const {
-  for (const auto& t : record_types()) scan_type(t, visit);
+  for (const TypeSpec& t : record_types()) scan_type(t, visit);
 }
 
 }  // namespace crm

@@ -44,6 +44,17 @@ class Repository {
   void note(const std::string& text) const {
     if (note_) note_(text);
   }
+  // Warnings the library has for the user (results may be stale, the index was rebuilt) and the
+  // progress of long work: the command line prints them on stderr unless -q. Unset: silent.
+  void on_warning(std::function<void(const std::string&)> f) { warning_ = std::move(f); }
+  void warn(const std::string& text) const {
+    if (warning_) warning_(text);
+  }
+  void on_progress(std::function<void(const std::string& what, size_t done, size_t total)> f) { progress_ = std::move(f); }
+  bool shows_progress() const { return static_cast<bool>(progress_); }
+  void progress(const std::string& what, size_t done, size_t total) const {
+    if (progress_) progress_(what, done, total);
+  }
   std::string state_dir() const;  // .git/crm, created on demand
   std::string git_dir() const;
 
@@ -58,6 +69,7 @@ class Repository {
   std::string read(const std::string& relative) const;
 
   // Temp file, fsync, rename, fsync of the folder: a crash leaves the old or the new file.
+  // A file under .crm/ keeps its permissions (a hook stays executable).
   void write_atomic(const std::string& relative, const std::string& content) const;
   // Many files with the same guarantee (each is old or new after a crash) for two flushes in all instead
   // of two per file: every temp file is written, the file system synced once, then every file renamed
@@ -80,6 +92,8 @@ class Repository {
   std::string root_;
   Config config_;
   std::function<void(const std::string&)> note_;
+  std::function<void(const std::string&)> warning_;
+  std::function<void(const std::string&, size_t, size_t)> progress_;
 };
 
 // Atomic write of any file (used for crm.yaml and edits too). The temp file

@@ -8,7 +8,7 @@
 #include "model/error.hpp"
 #include "model/record.hpp"
 #include "model/text.hpp"
-#include "store/transaction.hpp"
+#include "write/transaction.hpp"
 #include "sync/field_merge.hpp"
 
 namespace crm {

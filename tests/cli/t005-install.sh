@@ -46,7 +46,7 @@ expect_rc 0
 
 test_case "man pages render"
 for page in man1/crm.1 man1/crm-contact.1 man1/crm-company.1 man1/crm-deal.1 man1/crm-show.1 man1/crm-search.1 man1/crm-log.1 man1/crm-task.1 man1/crm-note.1 man1/crm-campaign.1 man1/crm-agenda.1 man1/crm-report.1 man1/crm-export.1 man1/crm-import.1 man1/crm-edit.1 \
-  man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-watch.1 man1/crm-init.1 man5/crm.5; do
+  man1/crm-history.1 man1/crm-check.1 man1/crm-reindex.1 man1/crm-watch.1 man1/crm-hooks.1 man1/crm-init.1 man5/crm.5; do
   run sh -c "MANWIDTH=80 man -l '$STAGE/share/man/$page' 2>&1 | col -b"
   expect_rc 0
   expect_out_has "NAME"

@@ -1,9 +1,10 @@
-#include "store/transaction.hpp"
+#include "write/transaction.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 
 #include "model/error.hpp"
 #include "model/text.hpp"
@@ -26,6 +27,18 @@ Transaction::Transaction(const Repository& repo)
   repo_.remove_stale_temp_files();
   recover();
   recover_checkout();
+}
+
+Transaction::~Transaction() {
+  if (events_.empty()) return;
+  // After the commit and without the lock or the index's write handle: a hook may run crm.
+  index_.reset();
+  lock_.release();
+  try {
+    Hooks(repo_).run(events_, [](const std::string& line) { std::cerr << "crm: " << line << "\n"; });
+  } catch (...) {
+    // A hook never fails the command that fired it: its commit is made.
+  }
 }
 
 Index& Transaction::index() {
@@ -91,17 +104,55 @@ void Transaction::put(const Record& record) {
   std::string path = Repository::relative_path(*record.type, record.id);
   require_valid(repo_, record, path);
   changes_.push_back({path, record_yaml(*record.type, record.data, &repo_.config(), &record.comments)});
+  staged_.push_back({record.type, record.id});
 }
 
 void Transaction::remove(const TypeSpec& type, const std::string& id) {
   changes_.push_back({Repository::relative_path(type, id), std::nullopt});
+  staged_.push_back({&type, id});
 }
 
 void Transaction::put_file(const std::string& path, const std::string& content) {
   changes_.push_back({path, content});
+  staged_.push_back({});
 }
 
-void Transaction::put_file_removal(const std::string& path) { changes_.push_back({path, std::nullopt}); }
+void Transaction::put_file_removal(const std::string& path) {
+  changes_.push_back({path, std::nullopt});
+  staged_.push_back({});
+}
+
+// The records this commit changed, for the hooks (only when the repository has any: .crm/hooks).
+// Files put as files (sync's hand edits) fire none.
+void Transaction::note_events(const std::string& commit, const std::vector<std::optional<std::string>>& before) {
+  if (commit.empty() || !Hooks::present(repo_)) return;
+  std::map<std::string, size_t> seen;  // path -> its event: a record put twice is one change
+  std::map<std::string, bool> listened;  // TYPE-EVENT -> a hook may run (an import of many records asks once)
+  for (size_t i = 0; i < changes_.size(); ++i) {
+    const Staged& s = staged_[i];
+    const Change& c = changes_[i];
+    if (!s.type) continue;
+    if (auto it = seen.find(c.path); it != seen.end()) {
+      events_[it->second].after = c.content;
+      continue;
+    }
+    if (before[i] == c.content) continue;
+    HookEvent e;
+    auto m = marked_.find(s.id);
+    e.event = m != marked_.end() ? m->second : !c.content ? "rm" : !before[i] ? "add" : "set";
+    std::string name = std::string(s.type->name) + "-" + e.event;
+    if (!listened.count(name)) listened[name] = Hooks::listens(repo_, *s.type, e.event);
+    if (!listened[name]) continue;  // no hook would run: the texts are not kept
+    e.type = s.type;
+    e.id = s.id;
+    e.path = c.path;
+    e.commit = commit;
+    e.before = before[i];
+    e.after = c.content;
+    seen[c.path] = events_.size();
+    events_.push_back(std::move(e));
+  }
+}
 
 namespace {
 // git's own lock files: a commit now would fail half-way, so stop before writing anything.
@@ -172,7 +223,10 @@ std::string Transaction::commit(const std::string& message) {
   repo_.note(id.empty() ? "nothing to commit" : "committed " + id.substr(0, 10) + " " + message);
   index_changes(changes_);
   std::remove(journal_.c_str());
+  note_events(id, before);
   changes_.clear();
+  staged_.clear();
+  marked_.clear();
   return id;
 }
 
@@ -195,6 +249,18 @@ void Transaction::checkout(Git& git, const std::vector<Change>& changes) {
     else repo_.remove(c.path);
   }
   repo_.write_atomic_many(files);
+  // A hook is executable as the commit has it, before git's index records the files' modes.
+  std::string head;
+  for (const auto& c : changes) {
+    if (!c.content || c.path.rfind(".crm/", 0) != 0) continue;
+    if (head.empty()) head = git.head();
+    struct stat st;
+    std::string path = repo_.absolute(c.path);
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    mode_t mode = st.st_mode & 07777;
+    mode_t want = git.executable(head, c.path) ? mode | ((mode & 0444) >> 2) : mode & ~mode_t(0111);
+    if (want != mode) ::chmod(path.c_str(), want);
+  }
   git.refresh_index(changes);
   index_changes(changes);
 }
@@ -205,7 +271,7 @@ void Transaction::index_changes(const std::vector<Change>& changes) {
   for (const auto& c : changes)
     if (c.path.find('/') != std::string::npos) paths.push_back(c.path);
   if (paths.empty()) return;
-  if (!index_) index_ = std::make_unique<Index>(repo_, true, false, Index::Freshen::Skip);
+  if (!index_) index_ = std::make_unique<Index>(repo_, true, Index::Freshen::Skip);
   index_->files_changed(paths);
 }
 

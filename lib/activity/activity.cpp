@@ -1,4 +1,4 @@
-#include "index/activity.hpp"
+#include "activity/activity.hpp"
 
 #include <algorithm>
 #include <set>
@@ -19,7 +19,23 @@ std::string text_of(const Json& data, const char* key) {
   return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-bool is(const Entry& e, std::string_view type) { return e.type && e.type->name == type && e.error.empty(); }
+bool is(const Entry& e, const TypeSpec& type) { return e.type == &type && e.error.empty(); }
+
+// The field by which records of party type `member` belong to a `party` (a contact's company).
+const FieldSpec* membership(const TypeSpec& member, const TypeSpec& party) {
+  if (&member == &party || !member.party) return nullptr;
+  for (const auto& f : member.fields)
+    if (f.kind == Kind::Ref && f.ref_type == party.name) return &f;
+  return nullptr;
+}
+
+// The party types whose records belong to a `party` of this type (a company's people).
+std::vector<std::pair<const TypeSpec*, const FieldSpec*>> members(const TypeSpec& party) {
+  std::vector<std::pair<const TypeSpec*, const FieldSpec*>> out;
+  for (const TypeSpec& t : record_types())
+    if (const FieldSpec* f = membership(t, party)) out.emplace_back(&t, f);
+  return out;
+}
 
 std::optional<sys_seconds> instant(const std::string& iso) {
   if (!valid_when(iso)) return std::nullopt;
@@ -29,11 +45,12 @@ std::optional<sys_seconds> instant(const std::string& iso) {
 // For a company, the records linking to its people and not to it (`links`, read already).
 std::vector<Entry> through_people(const Index& index, const Entry& e, const std::vector<Entry>& links) {
   std::vector<Entry> more;
-  if (!is(e, "company")) return more;
+  if (!e.type || !e.error.empty() || !e.type->party) return more;
   std::set<std::string> seen;
   for (const auto& l : links) seen.insert(l.id);
   for (const auto& l : links)
-    if (is(l, "contact") && text_of(l.data, "company") == e.id)
+    if (const FieldSpec* f = l.type && l.error.empty() ? membership(*l.type, *e.type) : nullptr;
+        f && text_of(l.data, std::string(f->name).c_str()) == e.id)
       for (auto& n : index.linking_to(l.id))
         if (seen.insert(n.id).second) more.push_back(std::move(n));
   return more;
@@ -42,22 +59,34 @@ std::vector<Entry> through_people(const Index& index, const Entry& e, const std:
 }  // namespace
 
 const Index::Types& party_types() {
-  static const Index::Types types{find_type("contact"), find_type("company")};
-  return types;
+  static const Index::Types parties = [] {
+    Index::Types t;
+    for (const TypeSpec& type : record_types())
+      if (type.party) t.push_back(&type);
+    return t;
+  }();
+  return parties;
 }
 
-void link_party(Json& data, const Entry& party) {
-  if (party.type && party.type->name == "company") {
-    if (data.contains("company") && data["company"].is_string() && data["company"] != party.id)
-      fail(Failure::Usage, "'" + party.title() + "' is a second company; a note or task belongs to one company",
-           "give one company and any number of people");
-    data["company"] = party.id;
+void link_party(const TypeSpec& type, Json& data, const Entry& party) {
+  const FieldSpec* f = nullptr;
+  for (const auto& x : type.fields)
+    if ((x.kind == Kind::Ref || x.kind == Kind::Refs) && party.type && x.ref_type == party.type->name) f = &x;
+  if (!f)
+    fail(Failure::Usage, "a " + std::string(type.name) + " does not link to a " +
+                             std::string(party.type ? party.type->name : "record"));
+  std::string n(f->name);
+  if (f->kind == Kind::Ref) {
+    if (data.contains(n) && data[n].is_string() && data[n] != party.id)
+      fail(Failure::Usage, "'" + party.title() + "' is a second " + n + "; a " + std::string(type.name) + " has one " + n,
+           "give one " + n + " and any number of the others");
+    data[n] = party.id;
     return;
   }
-  if (!data.contains("contacts") || !data["contacts"].is_array()) data["contacts"] = Json::array();
-  for (const auto& c : data["contacts"])
+  if (!data.contains(n) || !data[n].is_array()) data[n] = Json::array();
+  for (const auto& c : data[n])
     if (c == party.id) return;
-  data["contacts"].push_back(party.id);
+  data[n].push_back(party.id);
 }
 
 std::optional<sys_seconds> due_by(const std::string& due) {
@@ -77,8 +106,9 @@ namespace {
 // A party and, for a company, its people: the ids whose notes count as contact with it.
 std::vector<std::string> party_ids(const Index& index, const Entry& party) {
   std::vector<std::string> ids{party.id};
-  if (party.type && party.type->name == "company")
-    for (auto& c : index.ids_linking_to(party.id, *find_type("contact"))) ids.push_back(std::move(c));
+  if (party.type)
+    for (const auto& [member, field] : members(*party.type))
+      for (auto& c : index.ids_linking_to(party.id, *member)) ids.push_back(std::move(c));
   return ids;
 }
 
@@ -97,12 +127,12 @@ std::optional<DateTime> last_contacted(const Index& index, const Entry& party) {
 }
 
 std::optional<DateTime> last_contacted(const Index& index, const Entry& party, const std::vector<Entry>& links) {
-  if (!is(party, "contact")) return last_contacted(index, party);
+  if (!party.type || !members(*party.type).empty()) return last_contacted(index, party);
   // A contact's notes are among the records linking to it, read already. Compared as the index
   // compares them (its `at` slot: UTC text), so the answer is latest_each's.
   std::string upto = now_utc(), best;
   for (const auto& l : links) {
-    if (!is(l, "note")) continue;
+    if (!is(l, types::note())) continue;
     std::string at = text_of(l.data, "at");
     if (!valid_when(at)) continue;
     std::string v = slot_value(SearchKind::Date, at);
@@ -116,27 +146,15 @@ std::vector<Moment> timeline(const Index& index, const Entry& e, const std::vect
   auto add = [&](const std::string& when, const std::string& what, const Entry& src, const std::string& text) {
     if (auto t = instant(when)) out.push_back(Moment{when, *t, what, src, text});
   };
-  auto stages = [&](const Entry& deal) {
-    if (!deal.data.contains("stage_history") || !deal.data["stage_history"].is_array()) return;
-    for (const auto& h : deal.data["stage_history"])
-      if (h.is_object()) add(text_of(h, "at"), "stage", deal, deal.title() + " -> " + text_of(h, "stage"));
+  auto moments_of = [&](const Entry& r) {
+    if (!r.type || !r.error.empty() || !r.type->behaviour || !r.type->behaviour->moments) return;
+    r.type->behaviour->moments(r.data, r.title(), [&](const std::string& when, const std::string& what,
+                                                      const std::string& text) { add(when, what, r, text); });
   };
-  if (is(e, "deal")) stages(e);
+  if (e.type && !e.type->in_timeline) moments_of(e);  // a deal's own stage changes
   const std::vector<Entry> more = through_people(index, e, links);
   for (const auto* list : {&links, &more})
-    for (const auto& l : *list) {
-      if (is(l, "note")) {
-        std::string line = l.title();
-        std::string outcome = text_of(l.data, "outcome");
-        if (!outcome.empty()) line += " (" + outcome + ")";
-        add(text_of(l.data, "at"), text_of(l.data, "kind"), l, line);
-      } else if (is(l, "task")) {
-        if (l.data.contains("done")) add(text_of(l.data, "done"), "done", l, l.title());
-        else add(text_of(l.data, "due").empty() ? text_of(l.data, "created") : text_of(l.data, "due"), "task", l, l.title());
-      } else if (is(l, "deal")) {
-        stages(l);
-      }
-    }
+    for (const auto& l : *list) moments_of(l);
   // Newest first; at the same second, what was recorded later (a deal's later stage) first.
   std::reverse(out.begin(), out.end());
   std::stable_sort(out.begin(), out.end(), [](const Moment& a, const Moment& b) { return a.at > b.at; });
@@ -150,9 +168,9 @@ namespace {
 
 // The record's id and title, then `fields` as written, for every `type` record matching `query`:
 // read from the index's value slots, no record is parsed (the agenda names 4,000 at M).
-ValueRows rows_of(const Index& index, const char* type, std::vector<std::string> fields, const std::string& query) {
+ValueRows rows_of(const Index& index, const TypeSpec& type, std::vector<std::string> fields, const std::string& query) {
   ValueQuery vq;
-  vq.type = find_type(type);
+  vq.type = &type;
   vq.fields = {"id", "title"};
   vq.fields.insert(vq.fields.end(), fields.begin(), fields.end());
   vq.query = query;
@@ -180,9 +198,9 @@ std::string names_of(const Index& index, const std::string& contacts, const std:
 }
 
 // What an agenda line names: the record's type and id.
-Entry line_ref(const char* type, const std::string& id) {
+Entry line_ref(const TypeSpec& type, const std::string& id) {
   Entry r;
-  r.type = find_type(type);
+  r.type = &type;
   r.id = id;
   return r;
 }
@@ -191,7 +209,8 @@ Entry line_ref(const char* type, const std::string& id) {
 
 std::vector<Cadence> cadences(const Index& index) {
   std::vector<Cadence> out;
-  for (const char* type : {"contact", "company"}) {
+  for (const TypeSpec* party : party_types()) {
+    const TypeSpec& type = *party;
     enum { Id, Title, Every, Created, Owner };
     ValueRows parties = rows_of(index, type, {"keep_in_touch", "created", "owner"}, "has:keep_in_touch");
     std::vector<std::vector<std::string>> groups;
@@ -229,15 +248,15 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
   // Columns after id and title; More is a task's priority, a meeting's duration, a deal's stage.
   // Done tasks are left out by the index.
   enum { Id, Title, When, Who, Contacts, Company, More, Amount, Currency };
-  ValueRows tasks = rows_of(index, "task", {"due", "owner", "contacts", "company", "priority"},
+  ValueRows tasks = rows_of(index, types::task(), {"due", "owner", "contacts", "company", "priority"},
                             "+due:.." + upto + " -has:done");
-  ValueRows meetings = rows_of(index, "note", {"at", "author", "contacts", "company", "duration"},
+  ValueRows meetings = rows_of(index, types::note(), {"at", "author", "contacts", "company", "duration"},
                                "+kind:meeting +at:" + from + ".." + upto);
   // Open deals expected to close in the window, and those whose close date has passed.
   std::string open_deals = "close:.." + upto;
   for (const auto& st : config.stages)
     if (st.probability == 0 || st.probability == 100) open_deals += " -stage:" + st.name;
-  ValueRows deals = rows_of(index, "deal", {"close", "owner", "contacts", "company", "stage", "amount", "currency"}, open_deals);
+  ValueRows deals = rows_of(index, types::deal(), {"close", "owner", "contacts", "company", "stage", "amount", "currency"}, open_deals);
   // The people and companies they name, looked up together (names_of then reads memory).
   std::vector<std::string> named;
   for (const auto* list : {&tasks, &meetings, &deals})
@@ -252,7 +271,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     std::string detail = names_of(index, t[Contacts], t[Company]);
     const std::string& prio = t[More];
     if (!prio.empty() && prio != "normal") detail += (detail.empty() ? "" : "; ") + prio + " priority";
-    items.push_back({key, AgendaItem{section(key), "task", t[When], line_ref("task", t[Id]), t[Title], detail}});
+    items.push_back({key, AgendaItem{section(key), "task", t[When], line_ref(types::task(), t[Id]), t[Title], detail}});
   }
   for (auto& n : meetings.rows) {
     auto at = instant(n[When]);
@@ -260,7 +279,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     std::string detail = names_of(index, n[Contacts], n[Company]);
     const std::string& dur = n[More];
     if (!dur.empty()) detail += (detail.empty() ? "" : "; ") + dur;
-    items.push_back({*at, AgendaItem{section(*at), "meeting", n[When], line_ref("note", n[Id]), n[Title], detail}});
+    items.push_back({*at, AgendaItem{section(*at), "meeting", n[When], line_ref(types::note(), n[Id]), n[Title], detail}});
   }
   for (auto& d : deals.rows) {
     const std::string& stage = d[More];
@@ -272,7 +291,7 @@ std::vector<AgendaItem> agenda(const Index& index, const Config& config, const A
     if (!d[Amount].empty()) detail += ", " + d[Amount] + " " + d[Currency];
     std::string who = names_of(index, d[Contacts], d[Company]);
     if (!who.empty()) detail += "; " + who;
-    items.push_back({*close, AgendaItem{section(*close), "deal", d[When], line_ref("deal", d[Id]), d[Title], detail}});
+    items.push_back({*close, AgendaItem{section(*close), "deal", d[When], line_ref(types::deal(), d[Id]), d[Title], detail}});
   }
   for (const auto& c : cadences(index)) {
     if (c.due_day > last || !owned(c.owner)) continue;

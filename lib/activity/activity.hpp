@@ -13,9 +13,10 @@ namespace crm {
 
 // The types a party REF may name (`crm log call ana`, `crm task add --for acme`).
 const Index::Types& party_types();
-// Link a note or task to a party: a contact joins `contacts`, a company becomes `company`.
-// Throws Error(Usage) when a second, different company is given.
-void link_party(Json& data, const Entry& party);
+// Link a record of `type` (a note, a task) to a party, by its field that links to the party's type:
+// a contact joins `contacts`, a company becomes `company`. Throws Error(Usage) when a second,
+// different company is given.
+void link_party(const TypeSpec& type, Json& data, const Entry& party);
 
 // A task's due as an instant: a date is due by the end of that local day.
 std::optional<std::chrono::sys_seconds> due_by(const Json& task);
