@@ -127,6 +127,7 @@ class Completer {
   void field_values(const FieldSpec& f, const std::string& cur, const std::string& prefix);
   void assignments(const TypeSpec& type, const std::string& cur);
   void field_names(const TypeSpec* type, const std::string& cur);
+  void query(const TypeSpec* type, const std::string& cur);
   void references(std::vector<const TypeSpec*> types, const std::string& cur, const std::string& prefix);
   void remotes(const std::string& cur);
   void dates(bool moment, const std::string& cur, const std::string& prefix);
@@ -219,6 +220,7 @@ void Completer::values(const Walk& w, const CLI::Option* o, size_t index, const 
       return references(types, cur, prefix);
     }
     if (w.level->get_name() == "report" && name == "NAME") return add_matching(report_names(), cur, prefix);
+    if (name == "QUERY") return query(type ? type : find_type(w.type_hint), cur);
     if (name == "REMOTE") return remotes(cur);
     if (name == "FILE" || name == "FILES" || name == "PATH") {
       directive_ = "::file";
@@ -379,10 +381,45 @@ void Completer::references(std::vector<const TypeSpec*> types, const std::string
       bool match = folded.rfind(typed, 0) == 0;
       for (size_t sp = folded.find(' '); !match && sp != std::string::npos; sp = folded.find(' ', sp + 1))
         match = folded.compare(sp + 1, typed.size(), typed) == 0;
-      if (match && !title.empty()) add(prefix + title, std::string(t->name) + " " + short_id(id));
+      bool printable = std::none_of(title.begin(), title.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; });
+      if (match && !title.empty() && printable) add(prefix + title, std::string(t->name) + " " + short_id(id));
       else if (!cur.empty() && id.rfind(cur, 0) == 0) add(prefix + id, std::string(t->name) + ": " + title);
     }
   }
+}
+
+// A query term (crm-search(1)): `type:` and a record type, a field name and ':', then after it the
+// field's values (choices, stages, references...), a leading '-' or '+' kept.
+void Completer::query(const TypeSpec* type, const std::string& cur) {
+  size_t sign = !cur.empty() && (cur[0] == '-' || cur[0] == '+') ? 1 : 0;
+  std::string lead = cur.substr(0, sign), term = cur.substr(sign);
+  std::vector<const TypeSpec*> types;
+  if (type) types.push_back(type);
+  else
+    for (const TypeSpec& t : record_types()) types.push_back(&t);
+  size_t colon = term.find(':');
+  if (colon != std::string::npos) {
+    std::string key = term.substr(0, colon), value = term.substr(colon + 1), prefix = lead + term.substr(0, colon + 1);
+    if (key == "type") {
+      std::vector<std::string> names;
+      for (const TypeSpec& t : record_types()) names.emplace_back(t.name);
+      return add_matching(names, value, prefix);
+    }
+    for (const TypeSpec* t : types)
+      if (const FieldSpec* f = t->field(key)) field_values(*f, value, prefix);
+    return;
+  }
+  if (term.empty()) return;  // a free word: nothing to offer but the whole vocabulary
+  if (std::string("type:").rfind(term, 0) == 0) add(lead + "type:", "records of one type");
+  for (const TypeSpec* t : types)
+    for (const FieldSpec& f : t->fields)
+      if (f.kind != Kind::Custom && f.kind != Kind::Conflicts && std::string(f.name).rfind(term, 0) == 0)
+        add(lead + std::string(f.name) + ":", std::string(t->name) + " " + std::string(f.help));
+  auto& custom = config().fields;
+  for (const TypeSpec* t : types)
+    if (auto it = custom.find(std::string(t->name)); it != custom.end())
+      for (const CustomField& cf : it->second)
+        if (cf.name.rfind(term, 0) == 0) add(lead + cf.name + ":", "custom field");
 }
 
 // The repository's git remotes, from .git/config (as `git remote` lists them).
