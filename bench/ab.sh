@@ -41,7 +41,7 @@ ab show-id show "$PREFIX"
 ab contact-list-ids contact list --format ids
 ab deal-list deal list
 ab deal-list-json deal list --format json
-ab search garcia search garcia
+ab search-word search garcia
 ab search-range search "'amount:>5000'" --format ids
 ab agenda agenda
 ab report-pipeline report pipeline

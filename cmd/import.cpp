@@ -164,6 +164,7 @@ void register_import(CLI::App& app, Context& ctx) {
   common(j, *json);
   j->callback([&ctx, json] {
     const std::string& file = json->files.front();
+    ctx.repo();  // its crm.yaml declares the types the file may hold
     Batch batch = read_json_records(read_input(file), file == "-" ? "stdin" : file);
     run_import(ctx, "json", json->files, std::move(batch), json->dry_run);
   });

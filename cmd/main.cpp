@@ -152,11 +152,12 @@ void register_commands(CLI::App& app, Context& ctx, const std::string& word, boo
   for (const TypeSpec& t : record_types())
     if (word == t.name) return register_records(app, ctx, word);
   // Not a built-in word: perhaps a type the repository's crm.yaml declares (reading it declares
-  // them). Outside a repository, or with a crm.yaml that does not load, only built-in commands exist;
-  // a broken crm.yaml is reported when a command reads it.
+  // them). Outside a repository only built-in commands exist. A crm.yaml that does not load is
+  // the reason a declared noun is unknown: its error (file, line, column) is the one to read.
   try {
     ctx.repo();
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (!word.empty() && std::string_view(e.what()).rfind("not a crm repository", 0) != 0) throw;
   }
   for (const TypeSpec& t : record_types())
     if (word == t.name) return register_records(app, ctx, word);
@@ -178,8 +179,14 @@ int main(int argc, char** argv) {
   // -C before the command names the repository whose crm.yaml may declare the command's noun.
   for (int i = 1; i + 1 < argc && std::string_view(argv[i]) != "--"; ++i)
     if (std::string_view(argv[i]) == "-C") ctx.dir = argv[i + 1];
-  register_commands(app, ctx, command_word(argc, argv),
-                    std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));
+  try {
+    register_commands(app, ctx, command_word(argc, argv),
+                      std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--version"; }));
+  } catch (const Error& e) {  // the crm.yaml that would declare the command's noun does not load
+    std::cerr << "crm: " << e.what() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    return e.exit_code();
+  }
 
   // Name an unknown command (at any level) instead of CLI11's "A subcommand is required".
   CLI::App* level = &app;

@@ -93,14 +93,14 @@ std::vector<TypeSpec> parse_types(const YamlDocument& doc, const std::string& or
     const std::string& name = it.key();
     std::string ptr = "/types/" + name;
     if (!lower_name(name, 30, "_"))
-      bad(doc, origin, ptr, "type names are lower_snake_case words, like project");
+      bad(doc, origin, ptr, "type '" + name + "': type names are lower_snake_case words, like project");
     if (reserved_word(name)) {
       const TypeSpec* b = find_type(name);
       bad(doc, origin, ptr,
           b && !b->declared ? "'" + name + "' is a built-in record type; name yours otherwise (say, my_" + name + ")"
                             : "'" + name + "' is a crm command or a word crm reserves; choose another name");
     }
-    if (!it.value().is_object()) bad(doc, origin, ptr, "declare a type as a map with folder, title, fields and list");
+    if (!it.value().is_object()) bad(doc, origin, ptr, "type '" + name + "': declare it as a map with folder, title, fields and list");
     out.push_back(TypeSpec{});
     out.back().name = intern(name);
   }
