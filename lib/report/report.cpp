@@ -15,23 +15,6 @@ namespace crm {
 
 using std::chrono::days;
 
-const std::vector<std::string>& report_names() {
-  static const std::vector<std::string> names{"pipeline", "forecast", "won",       "activity",
-                                              "stale",    "customers", "campaigns", "weekly"};
-  return names;
-}
-
-const std::vector<std::string>& report_groupings(const std::string& report) {
-  static const std::map<std::string, std::vector<std::string>> by = {
-      {"pipeline", {"stage", "owner", "company"}},
-      {"forecast", {"month", "week", "quarter", "year"}},
-      {"won", {"month", "week", "quarter", "year", "owner", "company"}},
-      {"activity", {"kind", "owner", "author", "week", "month", "quarter", "year"}}};
-  static const std::vector<std::string> none;
-  auto it = by.find(report);
-  return it == by.end() ? none : it->second;
-}
-
 namespace {
 
 std::string joined(const std::vector<std::string>& v) {
@@ -937,6 +920,68 @@ Section campaigns(Builder& b) {
   return s;
 }
 
+
+// weekly: the open pipeline, the next months' forecast, the last week's activity, what went stale.
+std::vector<Section> weekly(Builder& b) {
+  const ReportOptions& o = b.o;
+  Days t = today();
+  ReportOptions p = o;
+  p.since.reset();
+  p.until.reset();
+  std::vector<Section> out;
+  Builder bp{b.index, b.config, p, b.warn, b.report, b.convert, b.tally};
+  out.push_back(pipeline(bp));
+  ReportOptions f = p;
+  std::chrono::year_month_day ymd{t};
+  f.since = Days{ymd.year() / ymd.month() / 1};
+  f.until = Days{std::chrono::year_month_day{*f.since} + std::chrono::months{3}} - days{1};
+  Builder bf{b.index, b.config, f, b.warn, b.report, b.convert, b.tally};
+  out.push_back(forecast(bf));
+  ReportOptions a = o;
+  if (!a.since) a.since = t - days{7};
+  if (!a.until) a.until = t;
+  if (*a.since > *a.until) a.since = a.until;
+  Builder ba{b.index, b.config, a, b.warn, b.report, b.convert, b.tally};
+  Section act = activity(ba);
+  act.title += " from " + format_date(*a.since) + " to " + format_date(*a.until);
+  out.push_back(act);
+  out.push_back(stale(bp));
+  return out;
+}
+
+template <Section (*build)(Builder&)>
+std::vector<Section> one(Builder& b) {
+  return {build(b)};
+}
+
+// The reports: name, title, what --by takes, whether --days applies, and the sections they build.
+struct ReportKind {
+  std::string name, title;
+  std::vector<std::string> by;
+  bool days = false;
+  std::vector<Section> (*build)(Builder&);
+};
+
+const std::vector<ReportKind>& report_kinds() {
+  static const std::vector<ReportKind> kinds{
+      {"pipeline", "Pipeline", {"stage", "owner", "company"}, false, one<pipeline>},
+      {"forecast", "Forecast", {"month", "week", "quarter", "year"}, false, one<forecast>},
+      {"won", "Won and lost", {"month", "week", "quarter", "year", "owner", "company"}, false, one<won>},
+      {"activity", "Activity", {"kind", "owner", "author", "week", "month", "quarter", "year"}, false, one<activity>},
+      {"stale", "Stale deals and contacts", {}, true, one<stale>},
+      {"customers", "Customers", {}, false, one<customers>},
+      {"campaigns", "Campaigns", {}, false, one<campaigns>},
+      {"weekly", "Weekly report", {}, true, weekly},
+  };
+  return kinds;
+}
+
+const ReportKind& report_kind(const std::string& name) {
+  for (const auto& k : report_kinds())
+    if (k.name == name) return k;
+  fail(Failure::Usage, "unknown report '" + name + "'", "reports are: " + joined(report_names()));
+}
+
 void check_options(const ReportOptions& o) {
   const auto& names = report_names();
   if (std::find(names.begin(), names.end(), o.name) == names.end())
@@ -946,7 +991,12 @@ void check_options(const ReportOptions& o) {
          "give the earlier day to --since");
   if (!o.by.empty()) {
     const auto& by = report_groupings(o.name);
-    if (by.empty()) fail(Failure::Usage, "--by does not apply to the " + o.name + " report", "reports with --by: pipeline, forecast, won, activity");
+    if (by.empty()) {
+      std::vector<std::string> with;
+      for (const auto& k : report_kinds())
+        if (!k.by.empty()) with.push_back(k.name);
+      fail(Failure::Usage, "--by does not apply to the " + o.name + " report", "reports with --by: " + joined(with));
+    }
     if (std::find(by.begin(), by.end(), o.by) == by.end())
       fail(Failure::Usage, "--by " + o.by + ": the " + o.name + " report groups by " + joined(by));
   }
@@ -955,66 +1005,42 @@ void check_options(const ReportOptions& o) {
     fail(Failure::Usage, "--limit applies to the customers and stale reports");
 }
 
-std::string title_of(const std::string& name) {
-  if (name == "pipeline") return "Pipeline";
-  if (name == "forecast") return "Forecast";
-  if (name == "won") return "Won and lost";
-  if (name == "activity") return "Activity";
-  if (name == "stale") return "Stale deals and contacts";
-  if (name == "customers") return "Customers";
-  if (name == "campaigns") return "Campaigns";
-  return "Weekly report";
+}  // namespace
+
+const std::vector<std::string>& report_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& k : report_kinds()) v.push_back(k.name);
+    return v;
+  }();
+  return names;
 }
 
-}  // namespace
+const std::vector<std::string>& report_groupings(const std::string& report) {
+  static const std::vector<std::string> none;
+  for (const auto& k : report_kinds())
+    if (k.name == report) return k.by;
+  return none;
+}
 
 Report make_report(const Index& index, const Config& config, const ReportOptions& o,
                    const std::function<void(const std::string&)>& warn) {
   check_options(o);
   Report r;
   r.name = o.name;
-  r.title = title_of(o.name);
+  const ReportKind& kind = report_kind(o.name);
+  r.title = kind.title;
   r.generated = format_date(today());
   if (o.since) r.since = format_date(*o.since);
   if (o.until) r.until = format_date(*o.until);
   if (!o.owner.empty()) r.filters.emplace_back("owner", o.owner);
   if (!o.query.empty()) r.filters.emplace_back("query", o.query);
-  if (o.name == "stale" || o.name == "weekly") r.filters.emplace_back("days", std::to_string(o.days));
+  if (kind.days) r.filters.emplace_back("days", std::to_string(o.days));
   Converter convert(config, o.currency);
   Tally tally;
   Builder b{index, config, o, warn, r, convert, tally};
   if (!convert.target().empty()) r.filters.emplace_back("currency", convert.target());
-  if (o.name == "pipeline") r.sections.push_back(pipeline(b));
-  else if (o.name == "forecast") r.sections.push_back(forecast(b));
-  else if (o.name == "won") r.sections.push_back(won(b));
-  else if (o.name == "activity") r.sections.push_back(activity(b));
-  else if (o.name == "stale") r.sections.push_back(stale(b));
-  else if (o.name == "customers") r.sections.push_back(customers(b));
-  else if (o.name == "campaigns") r.sections.push_back(campaigns(b));
-  else {
-    // weekly: the open pipeline, the next months' forecast, the last week's activity, what went stale.
-    Days t = today();
-    ReportOptions p = o;
-    p.since.reset();
-    p.until.reset();
-    Builder bp{index, config, p, warn, r, convert, tally};
-    r.sections.push_back(pipeline(bp));
-    ReportOptions f = p;
-    std::chrono::year_month_day ymd{t};
-    f.since = Days{ymd.year() / ymd.month() / 1};
-    f.until = Days{std::chrono::year_month_day{*f.since} + std::chrono::months{3}} - days{1};
-    Builder bf{index, config, f, warn, r, convert, tally};
-    r.sections.push_back(forecast(bf));
-    ReportOptions a = o;
-    if (!a.since) a.since = t - days{7};
-    if (!a.until) a.until = t;
-    if (*a.since > *a.until) a.since = a.until;
-    Builder ba{index, config, a, warn, r, convert, tally};
-    Section act = activity(ba);
-    act.title += " from " + format_date(*a.since) + " to " + format_date(*a.until);
-    r.sections.push_back(act);
-    r.sections.push_back(stale(bp));
-  }
+  r.sections = kind.build(b);
   b.finish();
   return r;
 }
