@@ -248,6 +248,9 @@ refuse $'types:\n  venue:\n    folder: ../escape\n    fields:\n      name: {kind
 refuse $'types:\n  Bad-Name:\n    folder: bad\n    fields:\n      name: {kind: line}\n' Bad-Name
 refuse $'types:\n  venue:\n    folder: venues\n    fields:\n      state: {kind: choice}\n' choices
 refuse $'types:\n  venue: [not, a, map]\n' venue
+refuse $'types:\n  venue:\n    folder: venues\n    fields:\n      state: {kind: choice, choices: [a, b], default: c}\n' "default 'c'"
+refuse $'types:\n  venue:\n    folder: a/b\n    fields:\n      name: {kind: line}\n' folder
+refuse $'types:\n  venue:\n    folder: venues\n    fields:\n      amount: {kind: date}\n' amount money
 # no command word may be taken by a declared type
 for word in $(crm --help | awk '/^SUBCOMMANDS:/{on=1; next} on && /^  [a-z]/{print $1}'); do
   { sed '/^types:/,$d' "$WORK/good.yaml"; printf 'types:\n  %s:\n    folder: x%s\n    fields:\n      name: {kind: line}\n' "$word" "$word"; } >crm.yaml

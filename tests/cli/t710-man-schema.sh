@@ -69,6 +69,14 @@ else
   echo "# skipped: the man and completion sources (a build tree without its sources)"
 fi
 
+test_case "crm log --help has every note field's option, from the schema"
+help=$(crm log --help)
+while read -r field flag; do
+  [ "$flag" = - ] && continue
+  case "$field" in kind | body) continue ;; esac  # its arguments: crm log KIND REF... -m BODY
+  case "$help" in *"--$flag"*) pass ;; *) failed "crm log --help lacks --$flag (note.$field)" ;; esac
+done < <(crm __schema --builtin --format tsv note | awk -F'\t' 'NR>1 {print $2, ($3 == "" ? "-" : $3)}')
+
 test_case "every option of every command's --help completes"
 # The commands and their subcommands, as crm --help lists them.
 cmds=$(crm --help | awk '/^SUBCOMMANDS:/{on=1; next} on && /^  [a-z]/{print $1}')
